@@ -1,0 +1,1 @@
+"""Exports in the shape of the export contract (../shared/spec/export.md)."""

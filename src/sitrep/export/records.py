@@ -1,0 +1,53 @@
+"""Store rows -> the dicts of the export contract. One builder per record kind."""
+from __future__ import annotations
+
+from typing import Iterable, Iterator
+
+ARTICLE_FIELDS = ("id", "source", "url", "title", "outlet", "published", "language", "duplicate_of")
+ARTICLE_REF = ("id", "source", "url", "title", "outlet", "published")
+LOCATION_FIELDS = ("name", "country", "admin1", "lat", "lon", "precision", "role", "geonames_id")
+
+
+def article_record(row: dict) -> dict:
+    rec = {k: row.get(k) for k in ARTICLE_FIELDS}
+    rec["author"] = row.get("author")
+    return rec
+
+
+def _quote(text: str, start: int | None, end: int | None) -> dict | None:
+    if start is None or end is None:
+        return None
+    return {"start": start, "end": end, "text": text[start:end]}
+
+
+def _figure(f: dict, text: str) -> dict:
+    return {"kind": f["kind"], "value": f["value"], "value_max": f["value_max"], "qualifier": f["qualifier"],
+            "unit": f["unit"], "claimant": f["claimant"], "text": f["text"],
+            "evidence": _quote(text, f["start"], f["end"])}
+
+
+def mention_record(row: dict, article: dict) -> dict:
+    text = article["text"]
+    return {
+        "id": row["id"], "event_id": row["event_id"],
+        "article": {k: article.get(k) for k in ARTICLE_REF},
+        "type": row["type"], "subtype": row["subtype"],
+        "date": row["date"], "date_precision": row["date_precision"], "date_source": row["date_source"],
+        "time": row["time"],
+        "actors": {"initiator": row["initiator"], "target": row["target"]},
+        "locations": [{k: loc.get(k) for k in LOCATION_FIELDS} | {"start": loc.get("start"), "end": loc.get("end")}
+                      for loc in row["locations"]],
+        "weapons": row["weapons"],
+        "figures": [_figure(f, text) for f in row["figures"]],
+        "claimant": row["claimant"], "status": row["status"],
+        "evidence": row["evidence"],
+    }
+
+
+def mention_records(rows: Iterable[dict], get_article) -> Iterator[dict]:
+    """Mentions come ordered by article, so each article's text is fetched once."""
+    current: dict | None = None
+    for row in rows:
+        if current is None or current["id"] != row["article_id"]:
+            current = get_article(row["article_id"])
+        yield mention_record(row, current)

@@ -1,0 +1,76 @@
+"""Rows of articles, their sources and their MinHash buckets."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Iterator
+
+import sqlalchemy as sa
+
+from sitrep.model import Article
+from sitrep.store.schema import articles, minhash_bands, minhashes, sources
+
+
+@dataclass(frozen=True, slots=True)
+class NewArticle:
+    """An article with what the store keeps beside it."""
+
+    article: Article
+    digest: str  # hash of the raw text, keyed by source for cheap re-runs
+    signature: bytes  # MinHash signature
+    buckets: tuple[tuple[int, str], ...]  # LSH (band, bucket) keys
+
+
+def exists(conn: sa.Connection, article_id: str) -> bool:
+    q = sa.select(articles.c.id).where(articles.c.id == article_id)
+    return conn.execute(q).first() is not None
+
+
+def article_for_source(conn: sa.Connection, source: str, digest: str) -> str | None:
+    q = sa.select(sources.c.article_id).where(sources.c.source == source, sources.c.digest == digest)
+    row = conn.execute(q).first()
+    return row[0] if row else None
+
+
+def dedup_candidates(conn: sa.Connection, buckets: list[tuple[int, str]]) -> list[tuple[str, bytes]]:
+    """Articles sharing at least one LSH bucket, with their signatures, earliest first."""
+    if not buckets:
+        return []
+    match = sa.or_(*(sa.and_(minhash_bands.c.band == b, minhash_bands.c.bucket == k) for b, k in buckets))
+    ids = sa.select(minhash_bands.c.article_id).where(match).distinct()
+    q = (sa.select(minhashes.c.article_id, minhashes.c.signature)
+         .join(articles, articles.c.id == minhashes.c.article_id)
+         .where(minhashes.c.article_id.in_(ids)).order_by(articles.c.seq))
+    return [(r[0], r[1]) for r in conn.execute(q)]
+
+
+def insert(conn: sa.Connection, new: NewArticle) -> None:
+    a = new.article
+    seq = conn.execute(sa.select(sa.func.coalesce(sa.func.max(articles.c.seq), 0) + 1)).scalar_one()
+    conn.execute(articles.insert().values(
+        id=a.id, source=a.source, url=a.url, title=a.title, outlet=a.outlet, published=a.published,
+        language=a.language, author=a.author, duplicate_of=a.duplicate_of, text=a.text,
+        raw_text=a.raw_text, notes=[asdict(n) for n in a.notes], seq=seq))
+    conn.execute(minhashes.insert().values(article_id=a.id, signature=new.signature))
+    if new.buckets:
+        conn.execute(minhash_bands.insert(), [{"band": b, "bucket": k, "article_id": a.id} for b, k in new.buckets])
+    insert_source(conn, a.source, new.digest, a.id)
+
+
+def insert_source(conn: sa.Connection, source: str, digest: str, article_id: str) -> None:
+    conn.execute(sources.delete().where(sources.c.source == source))
+    conn.execute(sources.insert().values(source=source, digest=digest, article_id=article_id))
+
+
+def iter_rows(conn: sa.Connection) -> Iterator[dict]:
+    q = sa.select(articles).order_by(articles.c.seq)
+    for row in conn.execution_options(yield_per=500).execute(q):
+        yield dict(row._mapping)
+
+
+def get(conn: sa.Connection, article_id: str) -> dict | None:
+    row = conn.execute(sa.select(articles).where(articles.c.id == article_id)).first()
+    return dict(row._mapping) if row else None
+
+
+def count(conn: sa.Connection) -> int:
+    return conn.execute(sa.select(sa.func.count()).select_from(articles)).scalar_one()

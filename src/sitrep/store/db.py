@@ -1,0 +1,101 @@
+"""Opening a store: SQLite by default (WAL), PostgreSQL by URL; same queries for both."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from sitrep.store import articles as article_rows
+from sitrep.store import mentions as mention_rows
+from sitrep.store.schema import metadata
+
+DEFAULT_DB = "sitrep.db"
+
+
+def default_db() -> str:
+    return os.environ.get("SITREP_DB") or DEFAULT_DB
+
+
+def to_url(db: str) -> str:
+    """A path becomes a SQLite URL; anything with a scheme is used as it is."""
+    if "://" in db:
+        if db.startswith("postgresql://") or db.startswith("postgres://"):
+            return "postgresql+psycopg://" + db.split("://", 1)[1]
+        return db
+    if db == ":memory:":
+        return "sqlite://"
+    return f"sqlite:///{Path(db).expanduser()}"
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    # WAL lets readers (the API) run while an ingest writes; NORMAL is durable at each
+    # checkpoint and still atomic per transaction, which is what resuming relies on.
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+class Store:
+    """One database. Methods are grouped by table family in sibling modules."""
+
+    def __init__(self, db: str | None = None) -> None:
+        self.url = to_url(db or default_db())
+        self.engine = sa.create_engine(self.url)
+        if self.engine.dialect.name == "sqlite":
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+        metadata.create_all(self.engine)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # articles ---------------------------------------------------------------
+    def article_for_source(self, source: str, digest: str) -> str | None:
+        with self.engine.connect() as conn:
+            return article_rows.article_for_source(conn, source, digest)
+
+    def has_article(self, article_id: str) -> bool:
+        with self.engine.connect() as conn:
+            return article_rows.exists(conn, article_id)
+
+    def dedup_candidates(self, buckets: list[tuple[int, str]]) -> list[tuple[str, bytes]]:
+        with self.engine.connect() as conn:
+            return article_rows.dedup_candidates(conn, buckets)
+
+    def add_article(self, record: "article_rows.NewArticle", mentions=()) -> None:
+        """Write an article with everything derived from it in one transaction."""
+        with self.engine.begin() as conn:
+            article_rows.insert(conn, record)
+            mention_rows.insert_many(conn, mentions)
+
+    def add_source(self, source: str, digest: str, article_id: str) -> None:
+        with self.engine.begin() as conn:
+            article_rows.insert_source(conn, source, digest, article_id)
+
+    def iter_articles(self):
+        with self.engine.connect() as conn:
+            yield from article_rows.iter_rows(conn)
+
+    def get_article(self, article_id: str) -> dict | None:
+        with self.engine.connect() as conn:
+            return article_rows.get(conn, article_id)
+
+    def count_articles(self) -> int:
+        with self.engine.connect() as conn:
+            return article_rows.count(conn)
+
+    # mentions ---------------------------------------------------------------
+    def iter_mentions(self):
+        with self.engine.connect() as conn:
+            yield from mention_rows.iter_rows(conn)
+
+    def replace_mentions(self, article_id: str, mentions) -> None:
+        with self.engine.begin() as conn:
+            mention_rows.delete_for_article(conn, article_id)
+            mention_rows.insert_many(conn, mentions)

@@ -1,0 +1,74 @@
+"""Rows of mentions with their figures and places."""
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Iterable, Iterator
+
+import sqlalchemy as sa
+
+from sitrep.model import Mention
+from sitrep.store.schema import figures, mentions, places
+
+
+def _mention_row(m: Mention) -> dict:
+    return {
+        "id": m.id, "article_id": m.article_id, "event_id": m.event_id, "type": m.type,
+        "subtype": m.subtype, "date": m.date.value, "date_precision": m.date.precision,
+        "date_source": m.date.source, "date_phrase": m.date.phrase, "time": m.time,
+        "initiator": m.actors.initiator, "target": m.actors.target, "claimant": m.claimant,
+        "status": m.status, "weapons": [asdict(w) for w in m.weapons],
+        "evidence": [asdict(s) for s in m.evidence],
+    }
+
+
+def _figure_rows(m: Mention) -> list[dict]:
+    return [{"mention_id": m.id, "seq": i, "kind": f.kind, "value": f.value, "value_max": f.value_max,
+             "qualifier": f.qualifier, "unit": f.unit, "claimant": f.claimant, "text": f.text,
+             "start": f.evidence.start if f.evidence else None,
+             "end": f.evidence.end if f.evidence else None}
+            for i, f in enumerate(m.figures)]
+
+
+def _place_rows(m: Mention) -> list[dict]:
+    return [{"mention_id": m.id, "seq": i, **asdict(p)} for i, p in enumerate(m.locations)]
+
+
+def insert_many(conn: sa.Connection, items: Iterable[Mention]) -> None:
+    items = list(items)
+    if not items:
+        return
+    conn.execute(mentions.insert(), [_mention_row(m) for m in items])
+    fig_rows = [r for m in items for r in _figure_rows(m)]
+    place_rows = [r for m in items for r in _place_rows(m)]
+    if fig_rows:
+        conn.execute(figures.insert(), fig_rows)
+    if place_rows:
+        conn.execute(places.insert(), place_rows)
+
+
+def delete_for_article(conn: sa.Connection, article_id: str) -> None:
+    ids = sa.select(mentions.c.id).where(mentions.c.article_id == article_id)
+    conn.execute(figures.delete().where(figures.c.mention_id.in_(ids)))
+    conn.execute(places.delete().where(places.c.mention_id.in_(ids)))
+    conn.execute(mentions.delete().where(mentions.c.article_id == article_id))
+
+
+def _children(conn: sa.Connection, table: sa.Table, mention_ids: list[str]) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    q = sa.select(table).where(table.c.mention_id.in_(mention_ids)).order_by(table.c.mention_id, table.c.seq)
+    for row in conn.execute(q):
+        d = dict(row._mapping)
+        out.setdefault(d.pop("mention_id"), []).append(d)
+    return out
+
+
+def iter_rows(conn: sa.Connection, batch: int = 500) -> Iterator[dict]:
+    """Every mention as a dict with ``figures`` and ``locations`` lists, in a stable order."""
+    q = sa.select(mentions).order_by(mentions.c.article_id, mentions.c.id)
+    rows = [dict(r._mapping) for r in conn.execute(q)]
+    for i in range(0, len(rows), batch):
+        chunk = rows[i:i + batch]
+        ids = [r["id"] for r in chunk]
+        figs, locs = _children(conn, figures, ids), _children(conn, places, ids)
+        for r in chunk:
+            yield {**r, "figures": figs.get(r["id"], []), "locations": locs.get(r["id"], [])}

@@ -1,0 +1,130 @@
+"""Ingest end to end on real articles: the seeds, the news corpus, re-runs and kills."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from sitrep import pipeline, service
+from sitrep.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_cli(*args: str, db: Path, **kw) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    return subprocess.run([sys.executable, "-m", "sitrep", "--db", str(db), *args],
+                          capture_output=True, text=True, env=env, **kw)
+
+
+def ingest(db, *paths) -> pipeline.Summary:
+    return service.ingest(Store(str(db)), [str(p) for p in paths])
+
+
+def test_seeds_ingest_and_reingest_adds_nothing(corpus, tmp_path):
+    db = tmp_path / "s.db"
+    first = ingest(db, corpus / "seeds")
+    assert (first.read, first.new, first.rejected_total) == (5, 5, 0)
+    again = ingest(db, corpus / "seeds")
+    assert (again.read, again.new, again.present) == (5, 0, 5)
+    assert Store(str(db)).count_articles() == 5
+
+
+def _record(corpus: Path, rid: str) -> str:
+    with open(corpus / "news" / "r2nery-ukraine-media.jsonl", encoding="utf-8") as fh:
+        return next(line for line in fh if f'"id": "{rid}"' in line)
+
+
+@pytest.mark.parametrize("seed_first", [True, False])
+def test_syndicated_copy_is_a_duplicate_whichever_comes_first(corpus, tmp_path, seed_first):
+    rec = tmp_path / "rt.jsonl"
+    rec.write_text(_record(corpus, "r2nery-01587"), encoding="utf-8")
+    seed = corpus / "seeds" / "003_9ab1cb0d8b58ee3b.txt"
+    db = tmp_path / "d.db"
+    order = [seed, rec] if seed_first else [rec, seed]
+    summary = ingest(db, *order)
+    assert (summary.new, summary.duplicates) == (2, 1)
+    rows = list(Store(str(db)).iter_articles())
+    first, second = rows
+    assert first["duplicate_of"] is None and second["duplicate_of"] == first["id"]
+    assert Path(second["source"].split("#")[0]).name == order[1].name
+
+
+def test_export_articles_gives_seed_metadata(corpus, tmp_path, shared):
+    db = tmp_path / "m.db"
+    ingest(db, corpus / "seeds")
+    out = tmp_path / "articles.jsonl"
+    done = run_cli("export", "articles", "--format", "jsonl", "-o", str(out), db=db)
+    assert done.returncode == 0, done.stderr
+    mentions = tmp_path / "mentions.jsonl"
+    mentions.write_text("")
+    score = subprocess.run([sys.executable, str(shared / "eval" / "score.py"), str(shared / "eval" / "gold" / "seeds.gold.json"),
+                            str(mentions), "--articles", str(out), "--json"], capture_output=True, text=True)
+    slots = json.loads(score.stdout)["slots"]
+    for key in ("article_published", "article_title", "article_outlet"):
+        assert slots[key]["accuracy"] == 1.0, (key, slots[key])
+
+
+@pytest.mark.slow
+def test_whole_news_corpus_ingests_and_accounts_for_every_record(corpus, tmp_path):
+    files = sorted((corpus / "news").glob("*.jsonl"))
+    lines = sum(1 for f in files for line in open(f, encoding="utf-8") if line.strip())
+    db = tmp_path / "news.db"
+    done = run_cli("ingest", *map(str, files), db=db)
+    assert done.returncode == 0, done.stderr[-2000:]
+    summary = done.stdout.strip().splitlines()[-1]
+    counts = dict(part.rsplit(" ", 1) for part in summary.split(", ")[:4])
+    assert int(counts["read"]) == lines
+    rejected = int(summary.split("rejected ")[1].split()[0])
+    assert int(counts["new"]) + int(counts["already present"]) + rejected == lines
+    again = run_cli("ingest", *map(str, files), db=db)
+    assert "new 0," in again.stdout, again.stdout
+
+
+def _count(db: Path) -> int:
+    try:
+        with sqlite3.connect(db, timeout=1) as conn:
+            return conn.execute("select count(*) from articles").fetchone()[0]
+    except sqlite3.OperationalError:  # not created yet
+        return 0
+
+
+def _snapshot(db: Path) -> tuple:
+    with sqlite3.connect(db) as conn:
+        arts = sorted(conn.execute("select id, duplicate_of, source from articles"))
+        srcs = conn.execute("select count(*) from sources").fetchone()[0]
+        bands = conn.execute("select count(*) from minhash_bands").fetchone()[0]
+    return arts, srcs, bands
+
+
+@pytest.mark.slow
+def test_kill_9_mid_ingest_then_rerun_equals_one_clean_run(corpus, tmp_path):
+    src = corpus / "news" / "r2nery-ukraine-media.jsonl"
+    part = tmp_path / "part.jsonl"
+    with open(src, encoding="utf-8") as fh, open(part, "w", encoding="utf-8") as out:
+        for i, line in enumerate(fh):
+            if i >= 1500:
+                break
+            out.write(line)
+    clean_db, killed_db = tmp_path / "clean.db", tmp_path / "killed.db"
+    assert run_cli("ingest", "-q", str(part), db=clean_db).returncode == 0
+    total = _count(clean_db)
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    proc = subprocess.Popen([sys.executable, "-m", "sitrep", "--db", str(killed_db), "ingest", "-q", str(part)],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while _count(killed_db) < total // 3 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    assert proc.poll() is None, "ingest finished before it could be killed"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert 0 < _count(killed_db) < total
+    assert run_cli("ingest", "-q", str(part), db=killed_db).returncode == 0
+    assert _snapshot(killed_db) == _snapshot(clean_db)
