@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import signal
 import sqlite3
@@ -82,7 +83,7 @@ def test_whole_news_corpus_ingests_and_accounts_for_every_record(corpus, tmp_pat
     summary = done.stdout.strip().splitlines()[-1]
     counts = dict(part.rsplit(" ", 1) for part in summary.split(", ")[:4])
     assert int(counts["read"]) == lines
-    rejected = int(summary.split("rejected ")[1].split()[0])
+    rejected = int(re.search(r"rejected (\d+)", summary).group(1))
     assert int(counts["new"]) + int(counts["already present"]) + rejected == lines
     again = run_cli("ingest", *map(str, files), db=db)
     assert "new 0," in again.stdout, again.stdout
