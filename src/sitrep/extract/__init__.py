@@ -1,0 +1,81 @@
+"""Extraction: an article and its places -> the events it reports (mentions).
+
+    sentences -> triggers, weapons, time phrases, attributions (one pass each over the text)
+              -> clause candidates (candidates.py) -> one per event (coalesce.py) -> Mention
+"""
+from __future__ import annotations
+
+import hashlib
+from bisect import bisect_right
+
+from sitrep.extract import coalesce as coalescing
+from sitrep.extract.candidates import Candidate, Sentence, attachment, sentence_candidates
+from sitrep.extract.claimants import attributions
+from sitrep.extract.lexicon import Lexicon, load
+from sitrep.extract.weapons import find_weapons
+from sitrep.model import Article, EventDate, Mention, Place
+from sitrep.nlp import sentences as splitter
+from sitrep.nlp.dates import find_time_phrases
+from sitrep.nlp.numbers import find_amounts
+
+
+def _bucket(items: list, starts: list[int], key) -> list[list]:
+    """Items grouped by the sentence their start falls in."""
+    out: list[list] = [[] for _ in starts]
+    for item in items:
+        i = bisect_right(starts, key(item)) - 1
+        if i >= 0:
+            out[i].append(item)
+    return out
+
+
+def _triggers(text: str, lex: Lexicon) -> list:
+    return [(m.start(), m.end(), t) for t in lex.triggers for m in t.pattern.finditer(text)]
+
+
+def annotate(article: Article, places: list[Place], lex: Lexicon) -> list[Sentence]:
+    text = article.text
+    spans = splitter.split(text)
+    starts = [s.start for s in spans]
+    trig = _bucket(_triggers(text, lex), starts, lambda t: t[0])
+    weap = _bucket(find_weapons(text), starts, lambda w: w[1])
+    plc = _bucket([p for p in places if p.start is not None], starts, lambda p: p.start)
+    times = _bucket(find_time_phrases(text, article.published_date), starts, lambda t: t.start)
+    out, previous = [], None
+    for i, s in enumerate(spans):
+        found = attributions(text, s.start, s.end, lex, previous)
+        previous = found[-1].claimant if found else previous
+        out.append(Sentence(i, s.paragraph, s.start, s.end, trig[i], weap[i], plc[i], times[i], found))
+    return out
+
+
+def _mention_id(article_id: str, c: Candidate) -> str:
+    key = f"{article_id}|{c.type}|{c.subtype}|{c.evidence.start}|{c.trigger_at}"
+    return hashlib.sha1(key.encode()).hexdigest()[:16]
+
+
+def to_mention(article: Article, c: Candidate) -> Mention:
+    date = c.date or EventDate(None, "unknown")
+    return Mention(
+        id=_mention_id(article.id, c), article_id=article.id, type=c.type, subtype=c.subtype,
+        date=date, time=c.time, actors=c.actors, locations=c.places, weapons=c.weapons,
+        figures=c.figures, claimant=c.claimant, status=c.status,
+        evidence=tuple(sorted({c.evidence, *c.extra_evidence}, key=lambda s: s.start)))
+
+
+class Extractor:
+    """Holds the lexicons; one per process."""
+
+    def __init__(self) -> None:
+        self.lex = load()
+
+    def extract(self, article: Article, places: list[Place]) -> list[Mention]:
+        sents = annotate(article, places, self.lex)
+        cands: list[Candidate] = []
+        for s in sents:
+            if s.triggers:
+                cands += sentence_candidates(article.text, s, self.lex, find_amounts)
+            elif (extra := attachment(article.text, s, self.lex)) is not None:
+                cands.append(extra)
+        events = coalescing.coalesce(cands, article.published_date)
+        return [to_mention(article, c) for c in events]

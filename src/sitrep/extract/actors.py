@@ -1,0 +1,101 @@
+"""Sides of an event as ISO alpha-2: who acted and who was acted on.
+
+Country words, demonyms, capitals used as metonyms ("the Kremlin", "Kyiv's air defences") and
+the names of leaders all point at a country; where the words sit decides the role.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sitrep.extract.lexicon import Lexicon
+from sitrep.model import Actors, Place
+
+_ACCUSE = re.compile(r"\b(?:accus\w+|blam\w+)\s+(?P<who>[\w’'.]+(?:\s[\w’'.]+)?)\s+(?:of|for)\b", re.IGNORECASE)
+_WEAPONISH = re.compile(r"^\W*(?:[\w-]+\s+){0,2}?(?:missiles?|drones?|rockets?|forces|troops|army|bombers?|jets?|"
+                        r"aircraft|warplanes|artillery|shells?|soldiers|servicemen|units?|sabotage groups?|navy|"
+                        r"fleet|warships?|strikes?|attacks?|barrage|helicopters?|tanks?|saboteurs|shelling|"
+                        r"aggression|offensive|invasion|occupiers|military (?:strikes?|attacks?))\b(?!\s+(?:said|says|"
+                        r"reported|reporting|claimed|announced|wrote|added|stated|told|command|spokes\w+))", re.IGNORECASE)
+_AIR_DEFENCE = re.compile(r"^\W*(?:air[- ]defen[cs]es?|anti-aircraft)", re.IGNORECASE)
+_INTERCEPTS = re.compile(r"[^,.;]{0,80}?\b(?:shot down|shoot down|shooting down|downed|intercept\w*|repelled|repulsed)\b",
+                         re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class ActorWord:
+    code: str
+    start: int
+    end: int
+    attacker: bool  # modifies a weapon or force ("Russian missiles", "Moscow's forces")
+    defender: bool  # "Kyiv's air defences", "Ukrainian air defence"
+
+
+def actor_words(text: str, lo: int, hi: int, lex: Lexicon) -> list[ActorWord]:
+    out = []
+    for m in lex.actor_pattern.finditer(text, lo, hi):
+        word = m.group()
+        code = lex.country_words.get(word) or lex.people.get(word)
+        after = text[m.end():min(hi, m.end() + 60)]
+        attacker = bool(_WEAPONISH.match(after)) and not _AIR_DEFENCE.match(after)
+        defender = bool(_AIR_DEFENCE.match(after)) or (not attacker and bool(_INTERCEPTS.match(text, m.end(), hi)))
+        out.append(ActorWord(code, m.start(), m.end(), attacker, defender))
+    return out
+
+
+def _accused(text: str, lo: int, hi: int, lex: Lexicon) -> str | None:
+    m = _ACCUSE.search(text, lo, hi)
+    if not m:
+        return None
+    first = m.group("who").split()[0]
+    return lex.country_words.get(first) or lex.people.get(first)
+
+
+def _place_country(places: tuple[Place, ...], role: str) -> str | None:
+    return next((p.country for p in places if p.role == role and p.country), None)
+
+
+def _other_side(code: str | None, lex: Lexicon) -> str | None:
+    if code is None:
+        return None
+    return lex.belligerents.get(lex.allies.get(code, code))
+
+
+def _attack_sides(words: list[ActorWord], places: tuple[Place, ...], text: str, clause: tuple[int, int],
+                  lex: Lexicon) -> Actors:
+    initiator = _accused(text, clause[0], clause[1], lex) or next((w.code for w in words if w.attacker), None)
+    target = _place_country(places, "target") or next((w.code for w in words if w.defender), None)
+    origin = _place_country(places, "origin")
+    if initiator is None and origin is not None:
+        initiator = lex.allies.get(origin, origin)
+    if initiator is None and target is not None:
+        initiator = _other_side(target, lex)
+    if target is None or target == initiator:
+        target = _other_side(initiator, lex) or target
+    return Actors(initiator, target if target != initiator else None)
+
+
+def _incursion_sides(words: list[ActorWord], places: tuple[Place, ...]) -> Actors:
+    target = _place_country(places, "target") or _place_country(places, "place")
+    origin = _place_country(places, "origin")
+    initiator = next((w.code for w in words if w.attacker and w.code != target), None) or origin
+    return Actors(initiator, target)
+
+
+def _listed_sides(words: list[ActorWord]) -> Actors:
+    """Diplomacy, posture, battle: the first side named acts, the next different one is acted on."""
+    codes = [w.code for w in words]
+    if not codes:
+        return Actors()
+    first = next((w.code for w in words if w.attacker), codes[0])
+    second = next((c for c in codes if c != first), None)
+    return Actors(first, second)
+
+
+def sides(event_type: str, text: str, clause: tuple[int, int], places: tuple[Place, ...], lex: Lexicon) -> Actors:
+    words = actor_words(text, clause[0], clause[1], lex)
+    if event_type == "attack":
+        return _attack_sides(words, places, text, clause, lex)
+    if event_type == "incursion":
+        return _incursion_sides(words, places)
+    return _listed_sides(words)

@@ -1,0 +1,308 @@
+"""Clause-level event candidates: a trigger, and what its clause says about where, when,
+with what, how many and according to whom. Merging them into mentions is coalesce.py's job."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from sitrep.extract import actors as sides
+from sitrep.extract.claimants import Attribution, claimant_at
+from sitrep.extract.figures import classify, figures
+from sitrep.extract.lexicon import Lexicon, Trigger
+from sitrep.model import Actors, Amount, EventDate, Figure, Place, Span, TimePhrase, Weapon
+
+AIR = {"missile", "cruise_missile", "ballistic_missile", "rocket", "drone", "aircraft", "bomb", "air_defence_missile"}
+_CLAUSE_BREAK = re.compile(
+    r",\s+(?=(?:and|but|while|although|though|whereas|which|who|with|including|as|before|after|"
+    r"prompting|sparking|causing|saying|adding|leaving|killing)\b)|;\s+|\s[—–]\s|:\s+(?=[\"“])"
+    r"|\s(?=(?:as|while|because|although|whereas)\s+(?:[A-Z]|the\s|a\s|its\s|his\s))")
+_LEAD_SUBORDINATE = re.compile(r"(?:As|While|When|After|Although|Though|Since|Before|Even as|Amid)\b[^,]{8,}?,\s+")
+_TROOPS = re.compile(r"\b(?:troops|forces|soldiers|servicemen|units?|battalions?|brigades?|sabotage groups?|"
+                     r"saboteurs|paratroopers|mercenaries|fighters|contingent|warships?|tanks|jets|bombers)\b"
+                     r"[^,.;]{0,40}$", re.IGNORECASE)
+_LOCATOR_BEFORE = re.compile(r"\b(?:near|outside|close to|not far from|(?:north|south|east|west)(?:-?\w+)? of|"
+                             r"(?:km|kilometres|kilometers|miles) (?:from|of))\s+(?:the\s+)?(?:(?:city|town|village) of\s+)?$",
+                             re.IGNORECASE)
+_DEBRIS = re.compile(r"\b(?:debris|fragments|wreckage|remains)\b", re.IGNORECASE)
+NON_ATTACK_PLACE_CUE = re.compile(r"\b(?:in|at|to|into|visit(?:ed|s|ing)?|arriv\w+ (?:in|at))\s+(?:the\s+)?(?:\w+\s+){0,3}$",
+                                  re.IGNORECASE)
+_ORIGIN_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?(?:(?:territory|town|city|village|airspace|direction|region|area|"
+                            r"soil|side)\s+of\s+(?:the\s+)?)?(?:[\w-]+\s+){0,2}$|\btook off from\s+(?:\w+\s+){0,3}$",
+                            re.IGNORECASE)
+_DEMONYM_ORIGIN = re.compile(r"\bfrom\s+(?:the\s+)?(?P<who>[A-Z][\w]+)\s+(?:territory|soil|airspace|side)\b")
+_COUNTRY_SCOPE = re.compile(
+    r"\b(?:across|throughout|all over|elsewhere in|around|on|against|in)\s+(?:the\s+)?(?P<c>country|nation|[A-Z]\w+)\b"
+    r"|\b(?P<d>[A-Z]\w+)\s+(?:towns|cities|territory|regions|villages|energy|infrastructure|civilians|soil)\b")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    type: str
+    subtype: str
+    sentence: int
+    paragraph: int
+    clause: tuple[int, int]
+    evidence: Span
+    trigger_at: int
+    places: tuple[Place, ...] = ()
+    scope: str = "none"  # "specific" (a place below the country), "vicinity" (near one), "country", "none"
+    weapons: tuple[Weapon, ...] = ()
+    figures: tuple[Figure, ...] = ()
+    date: EventDate | None = None
+    date_how: str = "none"  # text | overnight | relative | context | default | borrowed
+    time: str | None = None
+    actors: Actors = field(default_factory=Actors)
+    claimant: str | None = None
+    status: str = "reported"
+    anaphoric: bool = False
+    background: bool = False
+    extra_evidence: tuple[Span, ...] = ()  # sentences of candidates merged into this one
+    last_at: int = 0  # the latest trigger merged in: what "the attack" after it points back to
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence with the annotations that fall inside it."""
+
+    index: int
+    paragraph: int
+    start: int
+    end: int
+    triggers: list[tuple[int, int, Trigger]]
+    weapons: list[tuple[Weapon, int, int]]
+    places: list[Place]
+    times: list[TimePhrase]
+    attributions: list[Attribution]
+
+
+def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    spans, pos = [], start
+    lead = _LEAD_SUBORDINATE.match(text, start, end)
+    if lead:
+        spans.append((start, lead.end()))
+        pos = lead.end()
+    for m in _CLAUSE_BREAK.finditer(text, pos, end):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    spans.append((pos, end))
+    return [(s, e) for s, e in spans if e > s]
+
+
+def _inside(start: int, end: int, span: tuple[int, int]) -> bool:
+    return span[0] <= start and end <= span[1]
+
+
+def _subtype(found: list[Trigger], weapons: list[Weapon]) -> str:
+    explicit = [t.subtype for t in found if t.subtype != "auto"]
+    if explicit:
+        return explicit[0]
+    categories = {w.category for w in weapons}
+    if categories & AIR:
+        return "air"
+    return "ground" if "artillery" in categories else "unknown"
+
+
+def _satisfied(t: Trigger, at: int, weapons: list, figs: list[Figure], text: str, clause: tuple[int, int]) -> bool:
+    needs = set(t.needs)
+    if "weapon" in needs and not weapons and not any(f.unit != "person" for f in figs):
+        return False
+    if "casualty" in needs and not any(f.unit == "person" for f in figs):
+        return False
+    return not ("troops" in needs and not _TROOPS.search(text, max(clause[0], at - 80), at))
+
+
+def _with_roles(places: list[Place], text: str, clause: tuple[int, int], event_type: str) -> tuple[Place, ...]:
+    out = []
+    for p in places:
+        role = p.role
+        if p.start is not None and _ORIGIN_BEFORE.search(text, max(clause[0], p.start - 60), p.start):
+            role = "origin"
+        elif event_type in ("attack", "incursion") and role == "place":
+            role = "target"
+        elif event_type not in ("attack", "incursion") and role == "target":
+            role = "place"
+        out.append(Place(p.name, p.country, p.admin1, p.lat, p.lon, p.precision, role, p.geonames_id, p.start, p.end))
+    return tuple(out)
+
+
+def _country_place(code: str, name: str, role: str, m: re.Match) -> Place:
+    return Place(name=name, country=code, precision="country", role=role, start=m.start(), end=m.end())
+
+
+def _country_scope(text: str, clause: tuple[int, int], lex: Lexicon, target_side: str | None) -> list[Place]:
+    """Country-wide places a clause names: "across Ukraine", "Ukrainian cities", "across the country"."""
+    out = []
+    for m in _DEMONYM_ORIGIN.finditer(text, *clause):
+        code = lex.scope_words.get(m.group("who"))
+        if code:
+            out.append(_country_place(code, m.group("who"), "origin", m))
+    for m in _COUNTRY_SCOPE.finditer(text, *clause):
+        word = m.group("c") or m.group("d")
+        code = target_side if word in ("country", "nation") else lex.scope_words.get(word)
+        if code and not any(p.start <= m.start() < p.end for p in out):
+            out.append(_country_place(code, lex.country_names.get(code, word), "target", m))
+    return out
+
+
+def _date(sent: Sentence, clause: tuple[int, int], text: str, lex: Lexicon, trigger_at: int) -> tuple[EventDate | None, str, str | None]:
+    usable = [t for t in sent.times if t.date.source != "background"]
+    in_clause = [t for t in usable if _inside(t.start, t.end, clause)]
+    chosen = (in_clause or usable or [None])[0]
+    rel = lex.relative_after.search(text, clause[0], clause[1])
+    if rel and rel.start() < trigger_at:
+        return None, f"relative:{rel.group('n')}", None
+    if chosen is not None and chosen.date.value is not None:
+        return chosen.date, "text", chosen.time
+    if chosen is not None:  # a phrase this article alone cannot date ("on Saturday", no publication date)
+        return chosen.date, "unresolved", chosen.time
+    if lex.overnight.search(text, sent.start, sent.end):
+        return None, "overnight", None
+    if lex.same_day.search(text, *clause):
+        return None, "same_day", None
+    return None, "none", None
+
+
+def _status(text: str, clause: tuple[int, int], lex: Lexicon) -> str:
+    if lex.planned.search(text, *clause):
+        return "planned"
+    return "denied" if lex.denied.search(text, *clause) else "reported"
+
+
+def _amounts(find_amounts, text: str, clause: tuple[int, int]) -> list[Amount]:
+    found = find_amounts(text[clause[0]:clause[1]])
+    return [Amount(a.value, a.start + clause[0], a.end + clause[0], a.text, a.qualifier, a.value_max, a.total,
+                   a.universal) for a in found]
+
+
+def _is_locator(text: str, clause: tuple[int, int], p: Place) -> bool:
+    """ "near Kyiv", "outside the city of Kharkiv": a reference point, weaker than the place hit."""
+    return bool(_LOCATOR_BEFORE.search(text, max(clause[0], p.start - 50), p.start))
+
+
+def _scope(places: tuple[Place, ...], locators: set[int]) -> str:
+    own = [p for p in places if p.role != "origin"]
+    if any(p.precision != "country" and p.start not in locators for p in own):
+        return "specific"
+    return "country" if own else "none"
+
+
+def _places_for(sent: Sentence, clause: tuple[int, int], text: str, etype: str, lex: Lexicon,
+                target_side: str | None) -> tuple[tuple[Place, ...], str]:
+    named = [p for p in sent.places if p.start is not None and _inside(p.start, p.end, clause)]
+    if etype in ("diplomacy", "posture", "battle"):  # where it happened, not every place it names
+        named = [p for p in named if NON_ATTACK_PLACE_CUE.search(text, max(clause[0], p.start - 40), p.start)]
+    places = _with_roles(named, text, clause, etype)
+    if etype in ("attack", "incursion"):
+        places += tuple(_country_scope(text, clause, lex, target_side))
+    locators = {p.start for p in places if p.start is not None and _is_locator(text, clause, p)}
+    # a place that is only a reference point still locates an event that has figures
+    scope = _scope(places, locators)
+    if scope == "country" and any(p.start in locators for p in places):
+        scope = "vicinity"
+    return places, scope
+
+
+def _named_country(text: str, sent: Sentence, lex: Lexicon) -> str | None:
+    """The first country a sentence names: what "the country" refers to when no side is known."""
+    words = sides.actor_words(text, sent.start, sent.end, lex)
+    return next((w.code for w in words if text[w.start:w.end] in lex.scope_words), None)
+
+
+def attachment(text: str, sent: Sentence, lex: Lexicon) -> Candidate | None:
+    """A sentence with no trigger that points back at an event and names where it came down
+    ("The remains of the missile were found in the Brest region"): its places join that event."""
+    if not sent.places or not lex.anaphora.search(text, sent.start, sent.end):
+        return None
+    clause = (sent.start, sent.end)
+    places = _with_roles(sent.places, text, clause, "attack")
+    return Candidate(type="", subtype="", sentence=sent.index, paragraph=sent.paragraph, clause=clause,
+                     evidence=Span(sent.start, sent.end, text[sent.start:sent.end]), trigger_at=sent.start,
+                     places=places, scope=_scope(places, set()), anaphoric=True)
+
+
+def _default_place(etype: str, subtype: str, actors: Actors, sent_actors: list, lex: Lexicon) -> tuple[Place, ...]:
+    """Diplomacy and posture with no place named happen in a side's country: the host of a
+    deployment, the actor otherwise (a summons, a threat, an exercise)."""
+    code = actors.initiator
+    if subtype == "deployment":
+        code = next((w.code for w in sent_actors if w.code != actors.initiator), code)
+    if code is None:
+        return ()
+    return (Place(lex.country_names.get(code, code), code, precision="country", role="place"),)
+
+
+def _retype(etype: str, subtype: str, places: tuple[Place, ...], actors: Actors, text: str,
+            clause: tuple[int, int], lex: Lexicon, defender: str | None) -> tuple[str, str] | None:
+    """An interception by, or a strike on a place in, a country not at war is an incursion;
+    debris or a stray missile over one of the warring sides is part of the attack."""
+    at_war = set(lex.belligerents)
+    struck = next((p.country for p in places if p.role == "target" and p.precision != "country"), None)
+    target = defender or struck or actors.target
+    if etype == "attack" and (defender or struck) and target not in at_war:
+        return "incursion", "debris" if _DEBRIS.search(text, *clause) else "airspace"
+    if etype == "incursion" and subtype in ("airspace", "debris") and target in at_war:
+        return None
+    return etype, subtype
+
+
+def _build(etype: str, found: list[Trigger], sent: Sentence, clause: tuple[int, int], text: str,
+           lex: Lexicon, figs: list[Figure], weapons: list[Weapon], trigger_at: int) -> Candidate | None:
+    span = (sent.start, sent.end) if etype == "incursion" else clause
+    first = sides.sides(etype, text, span, tuple(p for p in sent.places if _inside(p.start, p.end, clause)), lex)
+    places, scope = _places_for(sent, clause, text, etype, lex, first.target or _named_country(text, sent, lex))
+    actors = sides.sides(etype, text, span, places, lex)
+    subtype = _subtype(found, weapons)
+    defender = next((w.code for w in sides.actor_words(text, *clause, lex) if w.defender), None)
+    retyped = _retype(etype, subtype, places, actors, text, clause, lex, defender)
+    if retyped is None:
+        return None
+    if retyped[0] != etype:
+        etype, subtype = retyped
+        actors = sides.sides(etype, text, (sent.start, sent.end), places, lex)
+    if etype not in ("attack", "incursion") and not places:
+        places = _default_place(etype, subtype, actors, sides.actor_words(text, sent.start, sent.end, lex), lex)
+        scope = "country" if places else scope
+    date, how, time = _date(sent, clause, text, lex, trigger_at)
+    return Candidate(
+        type=etype, subtype=subtype, sentence=sent.index, paragraph=sent.paragraph,
+        clause=clause, evidence=Span(sent.start, sent.end, text[sent.start:sent.end]), trigger_at=trigger_at,
+        places=places, scope=scope, weapons=tuple(dict.fromkeys(weapons)),
+        figures=tuple(figs) if etype in ("attack", "incursion") else (),
+        date=date, date_how=how, time=time, actors=actors,
+        claimant=claimant_at(sent.attributions, trigger_at), status=_status(text, clause, lex),
+        anaphoric=bool(lex.anaphora.search(text, *clause)), background=bool(lex.background.search(text, *clause)),
+        last_at=trigger_at)
+
+
+def sentence_candidates(text: str, sent: Sentence, lex: Lexicon, find_amounts) -> list[Candidate]:
+    out: list[Candidate] = []
+    antecedent = None  # the last count of weapons, for "18 of them" in a later clause
+    for clause in clauses(text, sent.start, sent.end):
+        found = sorted(((s, t) for s, e, t in sent.triggers if _inside(s, e, clause)), key=lambda x: x[0])
+        weapon_hits = [(w, s, e) for w, s, e in sent.weapons if _inside(s, e, clause)]
+        counted = classify(_amounts(find_amounts, text, clause), weapon_hits, text, clause, lex, antecedent)
+        antecedent = next((c for c in reversed(counted) if c.unit != "person"), antecedent)
+        if not found:
+            continue
+        claimant = claimant_at(sent.attributions, found[0][0])
+        evidence = Span(sent.start, sent.end, text[sent.start:sent.end])
+        figs = figures(counted, text, clause, evidence, claimant, lex)
+        weapons = [w for w, _, _ in weapon_hits]
+        for etype in dict.fromkeys(t.type for _, t in found):
+            ok = [(s, t) for s, t in found if t.type == etype and _satisfied(t, s, weapons, figs, text, clause)]
+            built = _build(etype, [t for _, t in ok], sent, clause, text, lex, figs, weapons, ok[0][0]) if ok else None
+            if built is not None:
+                out.append(built)
+    return _inherit_places(out)
+
+
+def _inherit_places(cands: list[Candidate]) -> list[Candidate]:
+    """A clause with no place of its own ("but forces shot down 18 of them") is about the
+    places of the clause before it in the same sentence."""
+    out: list[Candidate] = []
+    for c in cands:
+        prev = out[-1] if out else None
+        if prev and c.scope == "none" and prev.type == c.type and prev.scope != "none":
+            c = replace(c, places=prev.places + c.places, scope=prev.scope)
+        out.append(c)
+    return out

@@ -1,0 +1,126 @@
+"""Who an article says reports something: "according to X", "X said", "..., X said on Telegram".
+
+An attribution has a scope in its sentence: what follows the verb ("X said that ...") or, when the
+verb ends the sentence ("..., X said."), what comes before the claimant.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sitrep.extract.lexicon import Lexicon
+
+MAX_WORDS = 12
+_BOUNDARY = re.compile(r"(?:^|[,;:“”\"(]|\s[—–-]\s|\b(?:and|but|while|although|as|that|after|with|which|because)\b)\s*", re.IGNORECASE)
+_NP_END = re.compile(r"\s*(?:[,;:.!?“”\"()]|\s[—–]\s|\b(?:that|who|which|when|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|in a statement)\b)", re.IGNORECASE)
+_TAIL = re.compile(r"^[\s,]*(?:(?:in|on|to|via|at|late|early|earlier|later|yesterday|today|a|an|the|its|his|her|their)\b[^,;:.!?]*)?[.!?”\"]*\s*$", re.IGNORECASE)
+_PARTICIPLE = re.compile(r"ing$")
+_LEADING = re.compile(r"^(?:(?:but|and|as|while|although|that|with|however|what|meanwhile|earlier|later|separately|"
+                      r"(?:earlier |later )?(?:this|last) (?:week|month|year)|yesterday|today|on \w+day|in a statement)\b,?\s*)+",
+                      re.IGNORECASE)
+_ADVERB = re.compile(r"(?:\s+\w+ly)+$")
+_AUX = re.compile(r"\s+(is|are|was|were|has|have|had|been|be|will|would)$", re.IGNORECASE)
+_DETERMINER = re.compile(r"\b(?:its|his|her|their|our|the|a|an|these|those|such|whose|of)\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    claimant: str
+    start: int  # scope the claimant covers, absolute offsets
+    end: int
+    verb_at: int
+
+
+def _clean_np(np_text: str, lex: Lexicon) -> str:
+    np_text = lex.trailing.sub("", np_text.strip(" ,;:\"“”'"))
+    np_text = _ADVERB.sub("", _LEADING.sub("", np_text))
+    return np_text.strip(" ,;:")
+
+
+def _strip_auxiliary(np_text: str, verb: str) -> str | None:
+    """ "X is claiming", "X has said" keep X; "casualties were reported" is a passive: no claimant."""
+    m = _AUX.search(np_text)
+    if not m:
+        return np_text
+    if m.group(1).lower() in ("is", "are", "was", "were", "been", "be") and not verb.endswith("ing"):
+        return None
+    return np_text[:m.start()]
+
+
+def _valid(np_text: str, lex: Lexicon) -> bool:
+    n = len(np_text.split())
+    if not np_text or n > MAX_WORDS:
+        return False
+    if lex.pronouns.match(np_text):
+        return True
+    has_name = any(w[:1].isupper() for w in np_text.split()[1:]) or np_text[:1].isupper() and n > 1
+    return bool(lex.claimant_nouns.search(np_text)) or has_name
+
+
+def _np_before(text: str, lo: int, verb: int) -> tuple[int, str]:
+    """The noun phrase ending just before a verb, starting at the last clause boundary."""
+    segment = text[lo:verb]
+    starts = [m.end() for m in _BOUNDARY.finditer(segment)]
+    start = starts[-1] if starts else 0
+    return lo + start, segment[start:]
+
+
+def _np_after(text: str, pos: int, hi: int) -> str:
+    m = _NP_END.search(text, pos, hi)
+    return text[pos:m.start() if m else hi]
+
+
+def _introduced(text: str, lo: int, hi: int, lex: Lexicon) -> list[Attribution]:
+    out = []
+    for m in lex.introducers.finditer(text, lo, hi):
+        np_text = _clean_np(_np_after(text, m.end(), hi), lex)
+        if _valid(np_text, lex) and not lex.pronouns.match(np_text):
+            out.append(Attribution(np_text, lo, hi, m.start()))
+    return out
+
+
+def _scope(text: str, lo: int, hi: int, np_start: int, verb_end: int) -> tuple[int, int]:
+    """A verb with nothing but a tail after it ("said on Telegram.") reports what came before."""
+    if _TAIL.match(text[verb_end:hi]):
+        return lo, np_start
+    return verb_end, hi
+
+
+def _spoken(text: str, lo: int, hi: int, lex: Lexicon, previous: str | None) -> list[Attribution]:
+    out = []
+    for m in lex.speech_verbs.finditer(text, lo, hi):
+        if not m.group().islower() or _DETERMINER.search(text, max(lo, m.start() - 8), m.start()):
+            continue  # "United States", "its claims": not a verb
+        np_start, np_text = _np_before(text, lo, m.start())
+        if text[lo:m.start()].rstrip().endswith(",") and not np_text.strip():
+            np_start, np_text = _np_before(text, lo, text.rindex(",", lo, m.start()))  # "NAME, the head of X, wrote"
+        np_text = _strip_auxiliary(_clean_np(np_text, lex), m.group())
+        if np_text is None:
+            continue
+        if not np_text and _PARTICIPLE.search(m.group()):
+            continue  # "..., claiming that": the subject is elsewhere in the sentence
+        if not np_text:  # inverted: "..., said the governor"
+            np_text = _clean_np(_np_after(text, m.end(), hi), lex)
+            np_start = m.start()
+        if not _valid(np_text, lex):
+            continue
+        if lex.pronouns.match(np_text):
+            if previous is None:
+                continue
+            np_text = previous
+        s, e = _scope(text, lo, hi, np_start, m.end())
+        out.append(Attribution(np_text, s, e, m.start()))
+    return out
+
+
+def attributions(text: str, lo: int, hi: int, lex: Lexicon, previous: str | None) -> list[Attribution]:
+    """Every attribution in the sentence text[lo:hi]; ``previous`` resolves "it", "the ministry"."""
+    return _introduced(text, lo, hi, lex) + _spoken(text, lo, hi, lex, previous)
+
+
+def claimant_at(found: list[Attribution], pos: int) -> str | None:
+    """The claimant whose scope covers a position; the nearest one when several do."""
+    covering = [a for a in found if a.start <= pos < a.end]
+    if not covering:
+        return None
+    return min(covering, key=lambda a: abs(a.verb_at - pos)).claimant

@@ -1,0 +1,231 @@
+"""Clause candidates -> one candidate per event the article reports.
+
+Coding rule: one event per distinct (type, date, place). A nationwide wave is one event at the
+country, a city hit in it with its own figures another. Candidates without a date take one
+from their context; candidates that only point back at an event ("the attack") or only
+complete one (places without figures, figures without places) join it; what is left with
+neither figures nor a place of its own is dropped as too vague to be an event.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+from sitrep.extract.candidates import Candidate
+from sitrep.model import EventDate, Place
+
+NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+LEAD_PARAGRAPHS = 2
+LEAD_SENTENCES = 3  # texts scraped without paragraph breaks are one paragraph
+TEXT_DATED = ("text", "relative", "overnight", "same_day")
+ANAPHORA_REACH = 600  # characters: "the attack" points back a few sentences at most
+
+
+# ---- dates ------------------------------------------------------------------------------
+
+def _in_lead(c: Candidate) -> bool:
+    return c.paragraph < LEAD_PARAGRAPHS and c.sentence < max(LEAD_SENTENCES, c.paragraph + 1) or c.sentence < 2
+
+
+def lead_date(cands: list[Candidate], published: str | None) -> EventDate | None:
+    """The date the article's lead is about: its first dated event, else the publication day."""
+    for c in cands:
+        if _in_lead(c) and c.date_how == "text" and c.date and c.date.precision == "day":
+            return c.date
+    return EventDate(published, "day", phrase="publication date") if published else None
+
+
+def _shift(day: str, days: int) -> str:
+    return (date.fromisoformat(day) - timedelta(days=days)).isoformat()
+
+
+def _overnight(published: str | None) -> EventDate | None:
+    if not published:
+        return None
+    return EventDate(f"{_shift(published, 1)}/{published}", "range", phrase="overnight")
+
+
+def _relative(c: Candidate, lead: EventDate | None) -> EventDate | None:
+    n = c.date_how.split(":", 1)[1]
+    days = NUMBER_WORDS.get(n.lower()) or (int(n) if n.isdigit() else None)
+    if lead is None or lead.precision != "day" or days is None:
+        return None
+    return EventDate(_shift(lead.value, days), "day", phrase=f"{n} day(s) before the lead event")
+
+
+def _from_context(c: Candidate, done: list[Candidate], lead: EventDate | None) -> tuple[EventDate | None, str]:
+    for prev in reversed(done):
+        if c.sentence - prev.sentence > 3:
+            break
+        if prev.date is None:
+            continue
+        if c.anaphoric and prev.type == c.type:
+            return prev.date, "context"
+        if prev.paragraph == c.paragraph and prev.date_how in TEXT_DATED and c.sentence - prev.sentence <= 1:
+            return prev.date, "context"
+    return lead, "default"
+
+
+def resolve_dates(cands: list[Candidate], published: str | None) -> list[Candidate]:
+    lead = lead_date(cands, published)
+    done: list[Candidate] = []
+    for c in cands:
+        if c.date_how.startswith("relative:"):
+            c = replace(c, date=_relative(c, lead), date_how="relative")
+        elif c.date_how == "overnight":
+            c = replace(c, date=_overnight(published))
+        elif c.date_how == "same_day":
+            c = replace(c, date=lead)
+        elif c.date_how == "none":
+            found, how = _from_context(c, done, lead)
+            c = replace(c, date=found, date_how=how)
+        done.append(c)
+    return done
+
+
+# ---- places -----------------------------------------------------------------------------
+
+def _place_key(p: Place) -> tuple:
+    return (p.country, p.admin1 if p.precision != "country" else None,
+            p.geonames_id if p.precision == "place" else None)
+
+
+def _targets(c: Candidate) -> frozenset:
+    keys = frozenset(_place_key(p) for p in c.places if p.role != "origin")
+    if keys:
+        return keys
+    return frozenset({(c.actors.target, None, None)}) if c.actors.target else frozenset()
+
+
+def _countries(c: Candidate) -> set[str]:
+    return {k[0] for k in _targets(c) if k[0]}
+
+
+def _dates_fit(a: Candidate, b: Candidate) -> bool:
+    if a.date is None or b.date is None or a.date.value == b.date.value:
+        return True
+    return a.date_how not in TEXT_DATED or b.date_how not in TEXT_DATED
+
+
+def _subtypes_fit(a: Candidate, b: Candidate) -> bool:
+    if a.type in ("attack", "incursion") or a.subtype == b.subtype:
+        return True
+    return {a.subtype, b.subtype} <= {"visit", "meeting"}
+
+
+def _complement(a: Candidate, b: Candidate) -> bool:
+    """Adjacent sentences where one gives the figures and the other the places."""
+    if abs(a.sentence - b.sentence) > 1:
+        return False
+    no_place = (lambda c: not any(p.role != "origin" for p in c.places))
+    return (no_place(a) and not b.figures and b.scope == "specific") or \
+           (no_place(b) and not a.figures and a.scope == "specific")
+
+
+def _weak(c: Candidate) -> bool:
+    """No figures, and nothing but a country (or a place it is only near) that the article
+    does not date on its own: "Moscow has targeted Ukraine's energy", "the strikes"."""
+    if c.figures:
+        return False
+    return c.scope == "none" or (c.scope in ("country", "vicinity") and c.date_how not in TEXT_DATED)
+
+
+def fits(a: Candidate, b: Candidate) -> bool:
+    if a.type != b.type or not _subtypes_fit(a, b) or not _dates_fit(a, b):
+        return False
+    if _targets(a) == _targets(b) and _targets(a):
+        return True
+    if _complement(a, b):
+        return True
+    same_country = bool(_countries(a) & _countries(b)) or not _countries(a) or not _countries(b)
+    if a.type not in ("attack",):
+        return same_country
+    coarse = ("country", "vicinity")
+    return same_country and (_weak(a) or _weak(b) or (not a.figures and a.scope in coarse)
+                             or (not b.figures and b.scope in coarse))
+
+
+# ---- merging ----------------------------------------------------------------------------
+
+def _union(a: tuple, b: tuple, key) -> tuple:
+    seen = {key(x) for x in a}
+    return a + tuple(x for x in b if key(x) not in seen)
+
+
+def merge(a: Candidate, b: Candidate) -> Candidate:
+    """b folded into a: places, weapons and figures united, the better date and subtype kept."""
+    dated = a if a.date_how in TEXT_DATED or b.date_how not in TEXT_DATED else b
+    subtype = a.subtype if a.subtype != "unknown" else b.subtype
+    return replace(
+        a, subtype=subtype, date=dated.date, date_how=dated.date_how, time=a.time or b.time,
+        places=_union(a.places, b.places, _place_key_role),
+        scope=min((a.scope, b.scope), key=("specific", "vicinity", "country", "none").index),
+        weapons=_union(a.weapons, b.weapons, lambda w: w),
+        figures=_union(a.figures, b.figures, lambda f: (f.kind, f.value)),
+        extra_evidence=_union(a.extra_evidence, (b.evidence,) + b.extra_evidence, lambda s: s.start),
+        claimant=a.claimant or b.claimant,
+        actors=type(a.actors)(a.actors.initiator or b.actors.initiator, a.actors.target or b.actors.target),
+        status="reported" if "reported" in (a.status, b.status) else a.status,
+        anaphoric=a.anaphoric and b.anaphoric, last_at=max(a.last_at, b.last_at))
+
+
+def _place_key_role(p: Place) -> tuple:
+    return _place_key(p) + (p.role,)
+
+
+def _attach_point(c: Candidate, kept: list[Candidate]) -> int | None:
+    """Where a candidate joins: an anaphor joins the last event of its type close before it;
+    otherwise the nearest kept candidate it fits."""
+    if c.anaphoric and (c.scope == "none" or (c.scope != "specific" and not c.figures)):
+        near = [i for i, k in enumerate(kept) if k.type == c.type and _dates_fit(k, c)
+                and c.trigger_at - k.last_at < ANAPHORA_REACH]
+        if near:
+            return max(near, key=lambda i: kept[i].last_at)
+    fitting = [i for i, k in enumerate(kept) if fits(k, c)]
+    return min(fitting, key=lambda i: abs(kept[i].sentence - c.sentence), default=None)
+
+
+def _attach_places(c: Candidate, kept: list[Candidate]) -> None:
+    """A trigger-less sentence that points back ("the remains of the missile") adds its places
+    to the event told just before it."""
+    near = [i for i, k in enumerate(kept) if k.type in ("attack", "incursion") and c.trigger_at - k.last_at < ANAPHORA_REACH]
+    if not near:
+        return
+    i = max(near, key=lambda j: kept[j].last_at)
+    roles = tuple(replace(p, role="target" if p.role == "place" else p.role) for p in c.places)
+    kept[i] = replace(kept[i], places=_union(kept[i].places, roles, _place_key_role),
+                      extra_evidence=kept[i].extra_evidence + (c.evidence,))
+
+
+def _coalesce(cands: list[Candidate]) -> list[Candidate]:
+    kept: list[Candidate] = []
+    for c in cands:
+        if not c.type:
+            _attach_places(c, kept)
+            continue
+        i = _attach_point(c, kept)
+        if i is None:
+            kept.append(c)
+        else:
+            kept[i] = merge(kept[i], c)
+    return kept
+
+
+# ---- what is not an event ---------------------------------------------------------------
+
+def _substantive(c: Candidate) -> bool:
+    if c.background or (c.type in ("attack", "incursion", "battle") and c.status == "planned"):
+        return False
+    if c.type in ("attack", "incursion"):
+        if _weak(c):
+            return False
+        if not c.figures and c.date is not None and c.date.precision == "month":
+            return False  # "Russia attacked in late February": background to the story
+        return not (c.date_how == "relative" and not c.figures)  # "three days after X": X is a reference
+    return c.date_how in TEXT_DATED or _in_lead(c) or c.date_how == "unresolved"
+
+
+def coalesce(cands: list[Candidate], published: str | None) -> list[Candidate]:
+    dated = resolve_dates(cands, published)
+    merged = _coalesce([c for c in dated if not c.background])
+    return [c for c in merged if _substantive(c)]
