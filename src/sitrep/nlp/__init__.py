@@ -1,0 +1,1 @@
+"""Annotation building blocks shared by the stages: counts, time expressions, sentences."""

@@ -1,0 +1,662 @@
+"""Time expressions in text, resolved against the article's publication date.
+
+``find_time_phrases(text, published)`` finds "yesterday", "on Saturday", "overnight",
+"last week", "in October", "24 Feb 2022", "the night of 9-10 October", "three days ago",
+"between Sunday and yesterday", times of day ("at around 05:00 a.m. (02:00 GMT)") and more,
+with explicit rules whose words live in ``sitrep/data/dates.yaml``. ``resolve(phrase, published)``
+does the same for one phrase and falls back on dateparser for forms the rules do not know.
+
+What comes back, as an ``EventDate``:
+- a day "YYYY-MM-DD", a range "YYYY-MM-DD/YYYY-MM-DD" or a month "YYYY-MM";
+- "overnight" and "last night" are the two-day range publication-1 / publication;
+- a weekday is the most recent such day on or before publication (an article of a Saturday
+  saying "on Saturday" means that day); "last Saturday" is strictly before;
+- "earlier this month" is the range 1st .. publication-1 (never a day after the article);
+- with no publication date, relative phrases stay ``EventDate(None, "unknown", phrase=...)`` for
+  a later merge to fill; absolute dates with a year still resolve;
+- ``source="background"`` marks cumulative or background phrases ("since October", "since the
+  war began", "over the past month", any date after "since" in the same clause): they date no
+  event of their own. The value is still given where it can be resolved;
+- ``source="relative"`` marks phrases anchored on another event ("three days after", "the
+  next day"): value None; ``offset_days`` gives the signed offset and ``shift`` applies it.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from functools import cache, lru_cache, partial
+from pathlib import Path
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import yaml
+
+from sitrep.model import EventDate, TimePhrase
+
+DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "dates.yaml"
+
+_LEAD_WINDOW = 48  # how far back lead words ("on the night of", "at around") are looked for
+# What may stand between a time and its date: "at 05:00 on Saturday", "30 December 2023, 15:48".
+_TIME_GAP = re.compile(r"[\s,]*(?i:on|of|in\s+the\s+(?:early\s+)?(?:morning|evening|afternoon|hours)\s+of)?[\s,]*")
+_RANGE_BEFORE = re.compile(r"(?i:\b(?P<w>between|from)\s+)\Z")
+_SINCE = re.compile(r"(?i:\bsince\b)[^,.;:!?()\n\"“”]*\Z")  # "since" earlier in the same clause
+
+BACKGROUND = "background"  # EventDate.source of cumulative / background phrases
+RELATIVE = "relative"  # EventDate.source of phrases anchored on another event
+
+# A rule's resolver: the core match, the lead match (None when absent), the publication date.
+Resolver = Callable[[re.Match[str], re.Match[str] | None, date | None], EventDate | None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    start: int
+    end: int
+    date: EventDate
+    kind: str  # "date" | "weekday" | "absolute" | "time"
+    time: str | None = None
+
+
+# ---- public API ---------------------------------------------------------------------------
+
+
+def find_time_phrases(text: str, published: date | str | None) -> list[TimePhrase]:
+    """Every time expression in ``text`` with what it resolves to, in order."""
+    pub = _as_date(published)
+    hits = _select(_date_hits(text, pub))
+    hits = _join_ranges(text, hits)
+    hits = _join_weekday_dates(text, hits)
+    hits = _attach_times(text, hits, _time_hits(text))
+    return [_to_phrase(text, _mark_background(text, h)) for h in hits]
+
+
+def resolve(phrase: str, published: date | str | None) -> EventDate:
+    """What one time phrase means; dateparser answers only forms the rules do not cover."""
+    found = find_time_phrases(phrase, published)
+    if found:
+        return max(found, key=lambda p: p.end - p.start).date
+    return _dateparser_resolve(phrase.strip(), _as_date(published))
+
+
+def shift(date_value: str, days: int) -> str:
+    """A day "YYYY-MM-DD" or a range "A/B" moved by ``days`` ("three days after" -> +3)."""
+    parts = date_value.split("/")
+    if not all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", p) for p in parts) or len(parts) > 2:
+        raise ValueError(f"can only shift a day or a day range, not {date_value!r}")
+    return "/".join((date.fromisoformat(p) + timedelta(days=days)).isoformat() for p in parts)
+
+
+def offset_days(phrase: str) -> int | None:
+    """The signed offset a relative phrase states: "three days after" 3, "two days earlier" -2,
+    "the day before" -1; None when the phrase states none."""
+    fixed = _table("anchored_days").get(_norm(phrase))
+    if fixed is not None:
+        return int(fixed)
+    m = _rules().counted.search(phrase)
+    if m is None:
+        return None
+    sign = int(_table("directions")[_norm(m.group("dir"))]["sign"])
+    return sign * _count(m.group("n")) * int(_table("span_units")[_norm(m.group("u"))])
+
+
+# ---- rules --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    """A core pattern that starts on a telling word (a weekday, a month, a digit: fast to scan
+    for) and the words it may take in before it, matched backwards from the core ("in late"
+    before "February"); ``needs_lead``: without those words it is no time phrase ("in" 2014)."""
+
+    core: re.Pattern[str]
+    lead: re.Pattern[str] | None
+    resolve: Resolver
+    kind: str  # "date" | "weekday" | "absolute"
+    needs_lead: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    date_rules: tuple[_Rule, ...]
+    time: re.Pattern[str]
+    time_lead: re.Pattern[str]
+    counted: re.Pattern[str]
+
+
+@cache
+def _data() -> dict[str, Any]:
+    data = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError(f"{DATA_FILE} must hold a mapping")
+    return data
+
+
+def _strs(items: Iterable[Any], key: str) -> list[str]:
+    items = list(items)
+    if not all(isinstance(i, str) for i in items):
+        raise ValueError(f"{DATA_FILE}: {key} holds non-strings (quote them)")
+    return items
+
+
+def _alt(phrases: Iterable[str]) -> str:
+    ordered = sorted(set(phrases), key=len, reverse=True)
+    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
+
+
+def _ci(key: str) -> str:
+    """A case-insensitive alternation of the data file's list or mapping ``key``."""
+    return f"(?i:{_alt(_strs(_data()[key], key))})"
+
+
+def _norm(phrase: str) -> str:
+    return " ".join(phrase.lower().replace("’", "'").split())
+
+
+@cache
+def _table(key: str) -> dict[str, Any]:
+    """A mapping of the data file, keys normalised: ``_table("relative_days")["yesterday"]``."""
+    if key == "weekdays":
+        return {w: i for i, w in enumerate(_strs(_data()[key], key))}
+    if key == "months":
+        return {_norm(k): int(v) for k, v in {**_data()["months"], **_data()["month_abbreviations"]}.items()}
+    return {_norm(k): v for k, v in _data()[key].items()}
+
+
+def _rule(core: str, lead: str | None, resolver: Resolver, kind: str = "date", needs_lead: bool = False) -> _Rule:
+    lead_re = re.compile(rf"(?<![\w-])(?:{lead})\Z") if lead else None
+    return _Rule(re.compile(core), lead_re, resolver, kind, needs_lead)
+
+
+@cache
+def _rules() -> _Rules:
+    count, units = rf"(?:\d{{1,3}}|{_ci('count_words')})", _ci("span_units")
+    utc, local = _ci("utc_zones"), _ci("local_zones")
+    time = rf"{_time_core('a')}{_zone('a', utc, local)}(?:\s*\(\s*{_time_core('b')}{_zone('b', utc, local)}\s*\))?"
+    return _Rules(
+        date_rules=_date_rules(count, units),
+        time=re.compile(time),
+        time_lead=re.compile(rf"(?<![\w-])(?:(?:{_ci('time_cues')})\s+)+\Z"),
+        counted=re.compile(rf"\b(?P<n>{count})\s+(?P<u>{units})\s+(?P<dir>{_ci('directions')})\b"),
+    )
+
+
+def _date_rules(count: str, units: str) -> tuple[_Rule, ...]:
+    d = _data()
+    months = {**d["months"], **d["month_abbreviations"]}
+    wd, parts, mods = _ci("weekdays"), _ci("day_parts"), _ci("day_modifiers")
+    month_any, full_month = f"(?:{_alt(months)})", f"(?:{_alt(d['months'])})"
+    ordinal, year = r"(?i:st|nd|rd|th)?", r"(?P<y>(?:19|20)\d{2})(?![\d/-])"
+    day_span = rf"(?P<d>\d{{1,2}}){ordinal}(?:\s*(?:[-–]|(?i:and|to))\s*(?P<d2>\d{{1,2}}){ordinal})?"
+    return (
+        _rule(rf"\b(?P<rel>{_ci('relative_days')})(?:\s+(?P<part>{parts}))?\b", rf"{mods}\s+", _relative_day),
+        _rule(rf"\b(?P<over>{_ci('overnight')})(?:\s+(?i:into|to|on|before)\s+(?P<wd>{wd}))?\b", None, _overnight),
+        _rule(rf"\b(?P<wd1>{wd})\s+(?i:to|into|and)\s+(?P<wd>{wd})\b",
+              r"(?i:(?:on\s+|during\s+)?the\s+night\s+(?:of|from)\s+)", _overnight, "weekday", True),
+        _rule(rf"\b(?P<wd>{wd})(?:\s+(?P<part>{parts}))?\b",
+              rf"(?:(?i:(?P<mod>last|this\s+past|past|this\s+coming|coming|next|this))\s+|{mods}\s+)?(?i:on\s+)?"
+              r"(?i:the\s+(?:early\s+hours|morning|afternoon|evening|night)\s+of\s+)?", _weekday, "weekday"),
+        _rule(rf"\b(?P<period>{_ci('periods')})\b", None, _period),
+        _rule(rf"\b{day_span}\s+(?i:of\s+)?(?P<m>{month_any})\b\.?(?:,?\s+{year})?",
+              r"(?i:on\s+)?(?i:the\s+night\s+of\s+)?(?i:the\s+)?", _day_month, "absolute"),
+        _rule(rf"\b(?P<m>{month_any})\.?\s+(?P<d>\d{{1,2}}){ordinal}(?:\s*[-–]\s*(?P<d2>\d{{1,2}}){ordinal})?"
+              rf"(?![\d:])(?:,?\s+{year})?", r"(?i:on\s+)", _day_month, "absolute"),
+        _rule(rf"\b(?P<m>{full_month})\b(?:\s+{year})?",
+              r"(?:(?P<cue>(?i:in|during|until|till|by|from|between|since|through|throughout|before|after|last|this|next))"
+              r"\s+)?(?:(?P<pos>(?i:early|late|mid|the\s+(?:end|beginning|start|middle)\s+of|(?:end|beginning|start|"
+              r"middle)\s+of))[\s-]+)?", _month, "absolute"),
+        _rule(rf"\b{year}", r"(?i:in|during|throughout|until|by|from|since|early|late|mid)[\s-]+"
+              r"(?:(?i:early|late|mid)[\s-]+)?", _year, "absolute", True),
+        _rule(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b", None, _iso, "absolute"),
+        _rule(rf"\b(?P<u>{units})\s+(?P<dir>{_ci('directions')})\b", rf"(?P<n>{count})\s+", _counted, needs_lead=True),
+        _rule(rf"\b(?P<anch>{_ci('anchored_days')})\b", None, partial(_unresolved, RELATIVE)),
+        _rule(rf"\b(?P<u>(?i:hours?|nights?)|{units})\b",
+              rf"(?i:(?:in|over|during|for|within)\s+the\s+(?:past|last|previous)\s+)(?:(?P<n>{count})\s+)?",
+              _past_period, needs_lead=True),
+        _rule(_background_pattern(), None, partial(_unresolved, BACKGROUND)),
+    )
+
+
+def _background_pattern() -> str:
+    owners, words, starts = _ci("background_owners"), _ci("background_words"), _ci("background_starts")
+    return (rf"(?i:\bsince\s+(?:{owners}\s+)?(?:{starts})\s+of\s+(?:{owners}\s+)?(?:{words})"
+            rf"|\bsince\s+(?:{owners}\s+)?(?:{words})\s+(?:began|started|begun|broke\s+out|was\s+launched)"
+            rf"|\b(?:{_ci('background_vague')}))\b")
+
+
+def _time_core(tag: str) -> str:
+    """One time of day; ``tag`` keeps the group names of two times in one pattern apart."""
+    return (rf"(?:\b(?P<h{tag}>\d{{1,2}})(?:[:.](?P<mi{tag}>\d{{2}}))?\s*(?P<ap{tag}>(?i:[ap]\.m\.|[ap]m))(?![A-Za-z])"
+            rf"|\b(?P<hh{tag}>\d{{1,2}}):(?P<mm{tag}>\d{{2}})(?![\d:])"
+            rf"|\b(?P<hhmm{tag}>[0-2]\d[0-5]\d)(?=\s*(?:hrs|GMT|UTC)\b)"
+            rf"|\b(?P<w{tag}>{_ci('time_words')})\b)")
+
+
+def _zone(tag: str, utc: str, local: str) -> str:
+    return (rf"(?:\s*(?P<z{tag}>{utc})(?P<off{tag}>[+-]\d{{1,2}}(?::?\d{{2}})?)?(?![A-Za-z])"
+            rf"|\s+(?:hrs\s+)?(?P<loc{tag}>{local})\b|\s*hrs\b)?")
+
+
+# ---- calendar helpers ---------------------------------------------------------------------
+
+
+def _as_date(published: date | str | None) -> date | None:
+    """A publication date given as a date, a datetime or an ISO string ("2022-12-30T10:00")."""
+    if isinstance(published, datetime):
+        return published.date()
+    if isinstance(published, str):
+        return date.fromisoformat(published[:10])
+    return published
+
+
+def _day(d: date, phrase: str) -> EventDate:
+    return EventDate(d.isoformat(), "day", phrase=phrase)
+
+
+def _span(a: date, b: date, phrase: str) -> EventDate:
+    if a >= b:
+        return _day(a, phrase)
+    return EventDate(f"{a.isoformat()}/{b.isoformat()}", "range", phrase=phrase)
+
+
+def _month_date(y: int, m: int, phrase: str) -> EventDate:
+    return EventDate(f"{y:04d}-{m:02d}", "month", phrase=phrase)
+
+
+def _unknown(phrase: str, source: str = "text") -> EventDate:
+    return EventDate(None, "unknown", source=source, phrase=phrase)
+
+
+def _month_bounds(y: int, m: int) -> tuple[date, date]:
+    return date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1])
+
+
+def _add_months(y: int, m: int, n: int) -> tuple[int, int]:
+    k = y * 12 + (m - 1) + n
+    return k // 12, k % 12 + 1
+
+
+def _bounds(d: EventDate) -> tuple[date, date] | None:
+    """First and last day an EventDate covers."""
+    if d.value is None:
+        return None
+    if d.precision == "month":
+        y, m = (int(x) for x in d.value.split("-"))
+        return _month_bounds(y, m)
+    parts = [date.fromisoformat(p) for p in d.value.split("/")]
+    return parts[0], parts[-1]
+
+
+def _count(word: str) -> int:
+    return int(word) if word.isdigit() else _table("count_words")[_norm(word)]
+
+
+# ---- resolvers: one per rule --------------------------------------------------------------
+
+
+def _relative_day(m: re.Match[str], lead: re.Match[str] | None, pub: date | None) -> EventDate:
+    if pub is None:
+        return _unknown(m.group(0))
+    return _day(pub + timedelta(days=_table("relative_days")[_norm(m.group("rel"))]), m.group(0))
+
+
+def _overnight(m: re.Match[str], lead: re.Match[str] | None, pub: date | None) -> EventDate:
+    if pub is None:
+        return _unknown(m.group(0))
+    end = _weekday_on_or_before(pub, m.group("wd")) if m.group("wd") else pub
+    return _span(end - timedelta(days=1), end, m.group(0))
+
+
+def _weekday_on_or_before(pub: date, name: str) -> date:
+    return pub - timedelta(days=(pub.weekday() - _table("weekdays")[name.lower()]) % 7)
+
+
+def _weekday(m: re.Match[str], lead: re.Match[str] | None, pub: date | None) -> EventDate:
+    if pub is None:
+        return _unknown(m.group(0))
+    wd = _table("weekdays")[m.group("wd").lower()]
+    mod = _norm(lead.group("mod") or "") if lead else ""
+    if mod in ("last", "past", "this past"):
+        day = pub - timedelta(days=(pub.weekday() - wd) % 7 or 7)
+    elif mod in ("next", "coming", "this coming"):
+        day = pub + timedelta(days=(wd - pub.weekday()) % 7 or 7)
+    elif mod == "this":
+        day = pub + timedelta(days=wd - pub.weekday())
+    else:
+        day = pub - timedelta(days=(pub.weekday() - wd) % 7)
+    return _day(day, m.group(0))
+
+
+def _period(m: re.Match[str], lead: re.Match[str] | None, pub: date | None) -> EventDate:
+    if pub is None:
+        return _unknown(m.group(0))
+    spec = _table("periods")[_norm(m.group("period"))]
+    first, last = _period_bounds(pub, str(spec["unit"]), int(spec["offset"]))
+    until = spec["until"]
+    if until == "end" and spec["unit"] == "month":
+        return _month_date(first.year, first.month, m.group(0))
+    if until == "published":
+        last = min(last, pub)
+    elif until == "before":
+        last = min(last, pub - timedelta(days=1))
+    return _span(first, max(first, last), m.group(0))
+
+
+def _period_bounds(pub: date, unit: str, offset: int) -> tuple[date, date]:
+    if unit == "week":
+        monday = pub - timedelta(days=pub.weekday()) + timedelta(weeks=offset)
+        return monday, monday + timedelta(days=6)
+    if unit == "weekend":
+        saturday = pub - timedelta(days=(pub.weekday() - 5) % 7) + timedelta(weeks=offset)
+        return saturday, saturday + timedelta(days=1)
+    if unit == "month":
+        return _month_bounds(*_add_months(pub.year, pub.month, offset))
+    if unit == "year":
+        return date(pub.year + offset, 1, 1), date(pub.year + offset, 12, 31)
+    raise ValueError(f"{DATA_FILE}: unknown period unit {unit!r}")
+
+
+def _day_month(m: re.Match[str], lead: re.Match[str] | None, pub: date | None) -> EventDate | None:
+    month = _table("months")[_norm(m.group("m"))]
+    d1, d2 = int(m.group("d")), int(m.group("d2") or m.group("d"))
+    if m.group("y"):
+        years = [int(m.group("y"))]
+    elif pub is None:
+        return _unknown(m.group(0))
+    else:
+        years = [_nearest_year(pub, month, d1)]
+    try:
+        return _span(date(years[0], month, d1), date(years[0], month, d2), m.group(0))
+    except ValueError:
+        return None  # "31 February": not a date after all
+
+
+def _nearest_year(pub: date, month: int, day: int) -> int:
+    """The year of a day-month written without one: the most recent on or before publication,
+    unless it falls in the few weeks after it (a planned visit "on January 5" in late December)."""
+    soon = pub + timedelta(days=int(_data()["future_days"]))
+    for year in (pub.year, pub.year + 1):
+        try:
+            if pub < date(year, month, day) <= soon:
+                return year
+        except ValueError:
+            continue  # 29 February of a common year
+    try:
+        return pub.year if date(pub.year, month, day) <= pub else pub.year - 1
+    except ValueError:
+        return pub.year - 1
+
+
+def _month(m: re.Match[str], lead: re.Match[str] | None, pub: date | None) -> EventDate | None:
+    month = _table("months")[_norm(m.group("m"))]
+    cue = _norm(lead.group("cue") or "") if lead else ""
+    joined = re.search(r"\b(?:to|and)\s+\Z", m.string[max(0, m.start() - 5):m.start()])  # "October to December"
+    if not (lead and lead.group(0)) and not m.group("y") and not joined:
+        return None  # a bare "May" or "March" is a name or a verb as often as a month
+    if m.group("y"):
+        return _month_date(int(m.group("y")), month, m.group(0))
+    if pub is None:
+        return _unknown(m.group(0))
+    if cue == "last":
+        year = pub.year if month < pub.month else pub.year - 1
+    elif cue == "next":
+        year = pub.year if month > pub.month else pub.year + 1
+    elif cue == "this":
+        year = pub.year
+    else:
+        year = pub.year if month <= pub.month else pub.year - 1
+    return _month_date(year, month, m.group(0))
+
+
+def _year(m: re.Match[str], lead: re.Match[str] | None, pub: date | None) -> EventDate:
+    y = int(m.group("y"))
+    return _span(date(y, 1, 1), date(y, 12, 31), m.group(0))
+
+
+def _iso(m: re.Match[str], lead: re.Match[str] | None, pub: date | None) -> EventDate | None:
+    try:
+        return _day(date(int(m.group("y")), int(m.group("m")), int(m.group("d"))), m.group(0))
+    except ValueError:
+        return None
+
+
+def _counted(m: re.Match[str], lead: re.Match[str] | None, pub: date | None) -> EventDate:
+    direction = _table("directions")[_norm(m.group("dir"))]
+    sign, anchor = int(direction["sign"]), direction["anchor"]
+    if anchor != "publication":
+        return _unknown(m.group(0), RELATIVE)
+    if pub is None:
+        return _unknown(m.group(0))
+    n, unit = _count(lead.group("n")) if lead else 1, _table("span_units")[_norm(m.group("u"))]
+    if unit == 30:
+        return _month_date(*_add_months(pub.year, pub.month, sign * n), m.group(0))
+    if unit == 365:
+        y = pub.year + sign * n
+        return _span(date(y, 1, 1), date(y, 12, 31), m.group(0))
+    return _day(pub + timedelta(days=sign * n * unit), m.group(0))
+
+
+def _past_period(m: re.Match[str], lead: re.Match[str] | None, pub: date | None) -> EventDate:
+    n = _count(lead.group("n")) if lead and lead.group("n") else 1
+    unit = m.group("u").lower()
+    days = -(-n // 24) if unit.startswith("hour") else n * _table("span_units").get(unit, 1)
+    source = BACKGROUND if days >= int(_data()["background_min_days"]) else "text"
+    if pub is None:
+        return _unknown(m.group(0), source)
+    return replace(_span(pub - timedelta(days=days), pub, m.group(0)), source=source)
+
+
+def _unresolved(source: str, m: re.Match[str], lead: re.Match[str] | None, pub: date | None) -> EventDate:
+    """Anchored on another event ("the next day") or background ("since the war began")."""
+    return _unknown(m.group(0), source)
+
+
+# ---- finding and merging ------------------------------------------------------------------
+
+
+def _date_hits(text: str, pub: date | None) -> list[_Hit]:
+    hits = []
+    for rule in _rules().date_rules:
+        for m in rule.core.finditer(text):
+            lead = _lead(text, m.start(), rule.lead)
+            if rule.needs_lead and not (lead and lead.group(0)):
+                continue
+            resolved = rule.resolve(m, lead, pub)
+            if resolved is not None:
+                start = lead.start() if lead else m.start()
+                hits.append(_Hit(start, m.end(), replace(resolved, phrase=text[start:m.end()]), rule.kind))
+    return hits
+
+
+def _lead(text: str, start: int, pattern: re.Pattern[str] | None) -> re.Match[str] | None:
+    """The lead words ending right at ``start`` (the longest: the search is leftmost)."""
+    return pattern.search(text, max(0, start - _LEAD_WINDOW), start) if pattern is not None else None
+
+
+def _select(hits: list[_Hit]) -> list[_Hit]:
+    """Longest first, then leftmost; a hit overlapping a kept one is dropped."""
+    kept: list[_Hit] = []
+    for h in sorted(hits, key=lambda h: (h.start - h.end, h.start)):
+        if all(h.end <= k.start or k.end <= h.start for k in kept):
+            kept.append(h)
+    return sorted(kept, key=lambda h: h.start)
+
+
+def _join_ranges(text: str, hits: list[_Hit]) -> list[_Hit]:
+    """"between Sunday and yesterday", "from Monday to Wednesday": one range."""
+    out: list[_Hit] = []
+    for h in hits:
+        prev = out[-1] if out else None
+        lead = _range_lead(text, prev) if prev is not None else None
+        if prev is not None and lead is not None and _range_gap(text[prev.end:h.start], lead[0]):
+            start = lead[1]
+            out[-1] = _Hit(start, h.end, _range_date(prev.date, h.date, text[start:h.end]), "date")
+        else:
+            out.append(h)
+    return out
+
+
+def _range_lead(text: str, hit: _Hit) -> tuple[str, int] | None:
+    """"between" or "from" opening a range, and where it starts: before the hit or inside it
+    ("from October" is one month phrase)."""
+    own = re.match(r"(?i:between|from)\b", text[hit.start:hit.end])
+    if own:
+        return own.group(0).lower(), hit.start
+    lead = _RANGE_BEFORE.search(text, max(0, hit.start - 12), hit.start)
+    return (lead.group("w").lower(), lead.start()) if lead else None
+
+
+def _range_gap(gap: str, lead: str) -> bool:
+    gap = _norm(gap)
+    return gap == "and" if lead == "between" else gap in ("to", "until", "till", "through", "-", "–")
+
+
+def _range_date(a: EventDate, b: EventDate, phrase: str) -> EventDate:
+    first, last = _bounds(a), _bounds(b)
+    source = BACKGROUND if BACKGROUND in (a.source, b.source) else "text"
+    if first is None or last is None:
+        return _unknown(phrase, source)
+    return replace(_span(first[0], max(first[0], last[1]), phrase), source=source)
+
+
+def _join_weekday_dates(text: str, hits: list[_Hit]) -> list[_Hit]:
+    """"Saturday, June 25" / "Saturday 25 June": the written date wins, the span covers both."""
+    out: list[_Hit] = []
+    for h in hits:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.kind == "weekday" and h.kind == "absolute"
+                and re.fullmatch(r",?\s*(?:the\s+)?", text[prev.end:h.start])):
+            out[-1] = _Hit(prev.start, h.end, replace(h.date, phrase=text[prev.start:h.end]), "absolute")
+        else:
+            out.append(h)
+    return out
+
+
+def _time_hits(text: str) -> list[_Hit]:
+    hits = []
+    r = _rules()
+    for m in r.time.finditer(text):
+        value = _time_value(m, "b") if _zoned(m, "b") else None
+        value = value or _time_value(m, "a")
+        if value is not None:
+            lead = _lead(text, m.start(), r.time_lead)
+            start = lead.start() if lead else m.start()
+            hits.append(_Hit(start, m.end(), _unknown(text[start:m.end()]), "time", value))
+    return hits
+
+
+def _zoned(m: re.Match[str], tag: str) -> bool:
+    return bool(m.group(f"z{tag}") or m.group(f"off{tag}"))
+
+
+def _time_value(m: re.Match[str], tag: str) -> str | None:
+    """"05:00 a.m." -> "05:00", "02:00 GMT" -> "02:00Z", "0200 GMT+3" -> "02:00+03:00"."""
+    g = m.group
+    if g(f"w{tag}"):
+        hhmm = _table("time_words")[_norm(g(f"w{tag}"))]
+        hour, minute = int(hhmm[:2]), int(hhmm[3:])
+    elif g(f"hhmm{tag}"):
+        hour, minute = int(g(f"hhmm{tag}")[:2]), int(g(f"hhmm{tag}")[2:])
+    elif g(f"hh{tag}"):
+        hour, minute = int(g(f"hh{tag}")), int(g(f"mm{tag}"))
+    elif g(f"h{tag}"):
+        hour, minute = int(g(f"h{tag}")), int(g(f"mi{tag}") or 0)
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if g(f"ap{tag}").lower().startswith("p") else 0)
+    else:
+        return None
+    if hour > 23 or minute > 59:
+        return None
+    return f"{hour:02d}:{minute:02d}{_offset(m, tag)}"
+
+
+def _offset(m: re.Match[str], tag: str) -> str:
+    off = m.group(f"off{tag}")
+    if off:
+        sign, digits = off[0], off[1:].replace(":", "")
+        hours, minutes = digits[:-2] if len(digits) > 2 else digits, digits[-2:] if len(digits) > 2 else "00"
+        return f"{sign}{int(hours):02d}:{minutes}"
+    return "Z" if m.group(f"z{tag}") else ""
+
+
+def _attach_times(text: str, dates: list[_Hit], times: list[_Hit]) -> list[_Hit]:
+    """A time beside a date joins it ("at 05:00 on Saturday", "30 December 2023, 15:48");
+    a time beside no date stands alone with an unknown date."""
+    out = list(dates)
+    gap = _TIME_GAP
+    for t in times:
+        if any(t.start < h.end and h.start < t.end for h in out if h.kind != "time"):
+            continue  # inside a date phrase ("24 February 2022" is no time)
+        after = next((i for i, h in enumerate(out) if h.start >= t.end and h.time is None and h.kind != "time"
+                      and gap.fullmatch(text, t.end, h.start)), None)
+        before = next((i for i, h in reversed(list(enumerate(out))) if h.end <= t.start and h.time is None
+                       and h.kind != "time" and gap.fullmatch(text, h.end, t.start)), None)
+        i = after if after is not None else before
+        if i is None:
+            out.append(t)
+            continue
+        h = out[i]
+        start, end = min(h.start, t.start), max(h.end, t.end)
+        out[i] = _Hit(start, end, replace(h.date, phrase=text[start:end]), h.kind, t.time)
+    return sorted(out, key=lambda h: h.start)
+
+
+def _mark_background(text: str, hit: _Hit) -> _Hit:
+    """A date after "since" in the same clause dates no event: "since October", "since
+    Russia's invasion began in February"."""
+    if hit.date.source != "text":
+        return hit
+    own = text[hit.start:hit.end].lower().startswith("since")
+    if not own and _SINCE.search(text, max(0, hit.start - 80), hit.start) is None:
+        return hit
+    return replace(hit, date=replace(hit.date, source=BACKGROUND))
+
+
+def _to_phrase(text: str, hit: _Hit) -> TimePhrase:
+    return TimePhrase(hit.start, hit.end, text[hit.start:hit.end], hit.date, hit.time)
+
+
+# ---- dateparser fallback ------------------------------------------------------------------
+
+
+def _dateparser_resolve(phrase: str, pub: date | None) -> EventDate:
+    """Forms the rules miss ("the 29th of December", "a fortnight ago"), guarded: a phrase with
+    no digit and no date word is never handed over (dateparser reads "We" as Wednesday)."""
+    if not _has_date_word(phrase):
+        return _unknown(phrase)
+    base = pub or date(2000, 1, 1)
+    found = _dateparser_parse(phrase, base)
+    if found is None:
+        return _unknown(phrase)
+    if pub is None and _dateparser_parse(phrase, date(2010, 7, 15)) != found:
+        return _unknown(phrase)  # the answer moves with the base: relative, and no base given
+    day, period = found
+    if period == "month":
+        return _month_date(day.year, day.month, phrase)
+    if period == "year":
+        return _span(date(day.year, 1, 1), date(day.year, 12, 31), phrase)
+    if period == "week":
+        monday = day - timedelta(days=day.weekday())
+        return _span(monday, monday + timedelta(days=6), phrase)
+    return _day(day, phrase)
+
+
+def _has_date_word(phrase: str) -> bool:
+    words = set(re.findall(r"[a-z]+", phrase.lower()))
+    date_words = {*_table("months"), *_table("weekdays"), *_table("span_units"), *_table("relative_days"), "ago"}
+    return bool(re.search(r"\d", phrase)) or bool(words & date_words)
+
+
+def _dateparser_parse(phrase: str, base: date) -> tuple[date, str] | None:
+    data = _parser(base).get_date_data(phrase)
+    return None if data.date_obj is None else (data.date_obj.date(), str(data.period))
+
+
+@lru_cache(maxsize=32)
+def _parser(base: date) -> Any:
+    from dateparser.date import DateDataParser  # slow to import: only when the fallback runs
+
+    settings = {"RELATIVE_BASE": datetime(base.year, base.month, base.day), "PREFER_DATES_FROM": "past"}
+    return DateDataParser(languages=["en"], settings=settings)
