@@ -14,10 +14,12 @@ import logging
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from itertools import islice
-from typing import Callable, Iterable, Iterator, Protocol
+from typing import Callable, Iterable, Iterator
 
 from sitrep import dedup
 from sitrep.clean import clean
+from sitrep.extract import Extractor
+from sitrep.geo import Gazetteer, geoparse
 from sitrep.model import Article, Mention, RawDocument, Rejection
 from sitrep.read import iter_documents
 from sitrep.store import Store
@@ -29,8 +31,20 @@ BATCH = 32
 EXTRACTED_LANGUAGES = {"en"}
 
 
-class Extractor(Protocol):
-    def extract_many(self, articles: list[Article]) -> list[list[Mention]]: ...
+class Analysis:
+    """Geocoding then extraction: the stages that read an article's content. Loaded once per
+    process (the gazetteer and the lexicons), never at import time."""
+
+    def __init__(self, gazetteer: Gazetteer | None = None) -> None:
+        self.gazetteer = gazetteer or Gazetteer.open()
+        self.extractor = Extractor()
+
+    def mentions(self, article: Article) -> list[Mention]:
+        places = geoparse(article.text, self.gazetteer)
+        return self.extractor.extract(article, places)
+
+    def extract_many(self, articles: list[Article]) -> list[list[Mention]]:
+        return [self.mentions(a) for a in articles]
 
 
 @dataclass
@@ -81,7 +95,7 @@ def _batches(items: Iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
-def ingest(paths: Iterable[str], store: Store, extractor: Extractor | None = None,
+def ingest(paths: Iterable[str], store: Store, extractor: Analysis | None = None,
            hooks: Hooks = Hooks()) -> Summary:
     summary = Summary()
     for batch in _batches(iter_documents(paths), BATCH):
@@ -127,7 +141,7 @@ def _clean(doc: RawDocument) -> Article | Rejection:
         return Rejection(doc.source, "internal_error", f"cleaning failed: {type(err).__name__}: {err}")
 
 
-def _store_batch(fresh: list[tuple[Article, str]], store: Store, extractor: Extractor | None,
+def _store_batch(fresh: list[tuple[Article, str]], store: Store, extractor: Analysis | None,
                  summary: Summary, hooks: Hooks) -> None:
     seen: set[str] = set()
     unique = [(a, d) for a, d in fresh if not (a.id in seen or seen.add(a.id))]
@@ -156,7 +170,7 @@ def _with_duplicate(article: Article, raw_digest: str, store: Store, earlier: li
     return NewArticle(article=article, digest=raw_digest, signature=sig, buckets=keys)
 
 
-def _extract(articles: list[Article], extractor: Extractor | None, summary: Summary) -> list[list[Mention]]:
+def _extract(articles: list[Article], extractor: Analysis | None, summary: Summary) -> list[list[Mention]]:
     out: list[list[Mention]] = [[] for _ in articles]
     todo = [i for i, a in enumerate(articles) if a.language in EXTRACTED_LANGUAGES]
     for i, a in enumerate(articles):

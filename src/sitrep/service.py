@@ -22,8 +22,9 @@ def sample_dir() -> Path:
     return Path(str(resources.files("sitrep") / "data" / "samples"))
 
 
-def ingest(store: Store, paths: Iterable[str], hooks: pipeline.Hooks = pipeline.Hooks()) -> pipeline.Summary:
-    return pipeline.ingest(paths, store, extractor=None, hooks=hooks)
+def ingest(store: Store, paths: Iterable[str], hooks: pipeline.Hooks = pipeline.Hooks(),
+           analysis: pipeline.Analysis | None = None) -> pipeline.Summary:
+    return pipeline.ingest(paths, store, extractor=analysis or pipeline.Analysis(), hooks=hooks)
 
 
 def iter_export(store: Store, what: str) -> Iterable[dict]:

@@ -17,7 +17,7 @@ from sitrep.clean.outlet import find_outlet
 from sitrep.clean.repair import normalise_characters, normalise_whitespace, repair
 from sitrep.model import Article, Note, RawDocument, Rejection
 
-__all__ = ["clean", "article_id"]
+__all__ = ["article_id", "clean"]
 
 
 def article_id(text: str) -> str:

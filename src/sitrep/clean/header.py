@@ -131,6 +131,8 @@ def _take_title(lines: list[str | None], i: int, line: str, found: _Found, known
 
 def _looks_like_title(line: str) -> bool:
     cfg = _config()
+    if len(line) > 20 * cfg["title_max_words"]:
+        return False  # a paragraph (cheap test first: texts without line breaks are one long line)
     words = len(_WORD.findall(line))
     if not cfg["title_min_words"] <= words <= cfg["title_max_words"]:
         return False

@@ -25,15 +25,17 @@ _LOST_PAIR = re.compile(
 _LOST_APOSTROPHE = re.compile(rf"(?<={_LETTER})\?(?=(?:s|t|d|m|ll|re|ve)\b)")
 _LOST_PLURAL_APOSTROPHE = re.compile(r"(?<=s)\?(?= [a-z])")
 
-_SPACES = {"\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2028": "\n", "\u2029": "\n",
-           "\u200b": "", "\ufeff": "", "\r\n": "\n", "\r": "\n"}
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")  # no text needs them; databases refuse NUL
+_SPACES = {"\r\n": "\n", "\r": "\n", "\f": "\n", "\v": "\n", "\u2028": "\n", "\u2029": "\n",
+           "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u200b": "", "\ufeff": ""}
 _SPACE_CHARS = re.compile("|".join(map(re.escape, _SPACES)))
 _BLANK_RUN = re.compile(r"\n{3,}")
 
 
 def normalise_characters(text: str) -> str:
-    """Line ends to "\\n", no-break and zero-width spaces to plain ones (or none)."""
-    return _SPACE_CHARS.sub(lambda m: _SPACES[m.group()], text)
+    """Line ends to "\\n", no-break and zero-width spaces to plain ones (or none), controls out."""
+    return _CONTROLS.sub("", _SPACE_CHARS.sub(lambda m: _SPACES[m.group()], text))
 
 
 def normalise_whitespace(text: str) -> str:
@@ -63,8 +65,7 @@ def _fix_lone_surrogates(text: str) -> tuple[str, int]:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        fixed = text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
-        return fixed, fixed.count("\ufffd") - text.count("\ufffd")
+        return _SURROGATE.subn("\ufffd", text)
     return text, 0
 
 

@@ -174,6 +174,18 @@ def _amounts(find_amounts, text: str, clause: tuple[int, int]) -> list[Amount]:
                    a.universal) for a in found]
 
 
+def _attribution_spans(text: str, clause: tuple[int, int], lex: Lexicon) -> list[tuple[int, int]]:
+    """Stretches that name a source, not a place of the event ("according to a think tank in
+    Washington", "the Kyiv city administration said")."""
+    spans = [(m.start(), clause[1]) for m in lex.introducers.finditer(text, *clause)]
+    for m in lex.speech_verbs.finditer(text, *clause):
+        comma = text.rfind(",", clause[0], m.start())
+        head = max(comma + 1, clause[0])
+        if m.start() - head < 60:
+            spans.append((head, m.start()))
+    return spans
+
+
 def _is_locator(text: str, clause: tuple[int, int], p: Place) -> bool:
     """ "near Kyiv", "outside the city of Kharkiv": a reference point, weaker than the place hit."""
     return bool(_LOCATOR_BEFORE.search(text, max(clause[0], p.start - 50), p.start))
@@ -188,9 +200,13 @@ def _scope(places: tuple[Place, ...], locators: set[int]) -> str:
 
 def _places_for(sent: Sentence, clause: tuple[int, int], text: str, etype: str, lex: Lexicon,
                 target_side: str | None) -> tuple[tuple[Place, ...], str]:
-    named = [p for p in sent.places if p.start is not None and _inside(p.start, p.end, clause)]
+    quoted = _attribution_spans(text, clause, lex)
+    named = [p for p in sent.places if p.start is not None and _inside(p.start, p.end, clause)
+             and not any(s <= p.start < e for s, e in quoted)]
     if etype in ("diplomacy", "posture", "battle"):  # where it happened, not every place it names
         named = [p for p in named if NON_ATTACK_PLACE_CUE.search(text, max(clause[0], p.start - 40), p.start)]
+    else:  # a country named as a whole is an actor unless the clause scopes it ("across Ukraine")
+        named = [p for p in named if p.precision != "country" or p.role == "origin"]
     places = _with_roles(named, text, clause, etype)
     if etype in ("attack", "incursion"):
         places += tuple(_country_scope(text, clause, lex, target_side))
@@ -259,6 +275,11 @@ def _build(etype: str, found: list[Trigger], sent: Sentence, clause: tuple[int, 
     if retyped[0] != etype:
         etype, subtype = retyped
         actors = sides.sides(etype, text, (sent.start, sent.end), places, lex)
+    if etype == "incursion" and scope == "none":  # the country whose airspace or soil was entered
+        code = defender or actors.target or _named_country(text, sent, lex)
+        if code:
+            places += (Place(lex.country_names.get(code, code), code, precision="country", role="target"),)
+            scope, actors = "country", Actors(actors.initiator if actors.initiator != code else None, code)
     if etype not in ("attack", "incursion") and not places:
         places = _default_place(etype, subtype, actors, sides.actor_words(text, sent.start, sent.end, lex), lex)
         scope = "country" if places else scope

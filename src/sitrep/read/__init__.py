@@ -7,7 +7,7 @@ JSON Lines by what the first bytes look like, whatever the extension says.
 """
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from sitrep.model import RawDocument, Rejection
 from sitrep.read.container import read_file

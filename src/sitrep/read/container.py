@@ -5,7 +5,8 @@ import gzip
 import os
 import re
 import zlib
-from typing import BinaryIO, Iterator
+from collections.abc import Iterator
+from typing import BinaryIO
 
 from sitrep.model import RawDocument, Rejection
 from sitrep.read.decode import MAX_DOCUMENT_BYTES, binary_kind

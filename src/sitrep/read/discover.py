@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import glob
 import os
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from sitrep.model import Rejection
 

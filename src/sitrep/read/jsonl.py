@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import json
-from typing import BinaryIO, Iterator
+from collections.abc import Iterator
+from typing import BinaryIO
 
 from sitrep.model import Note, RawDocument, Rejection
 from sitrep.read.decode import MAX_DOCUMENT_BYTES, decode
@@ -16,6 +17,8 @@ _FIELDS: dict[str, tuple[str, ...]] = {
     "outlet": ("outlet", "sitename", "site_name"),
 }
 _DRAIN_CHUNK = 1 << 20
+_JSON_TYPES = {list: "array", str: "string", int: "number", float: "number", bool: "boolean",
+               type(None): "null"}
 
 
 def first_line_is_object(head: bytes, complete: bool) -> bool:
@@ -67,7 +70,7 @@ def read_json(source: str, data: bytes) -> Iterator[RawDocument | Rejection]:
         return
     items = value if isinstance(value, list) else [value]
     for index, item in enumerate(items, start=1):
-        yield _document(source, index, item, decoded[1])
+        yield _document(source, index, item, decoded[1], where=f"{source}#{index}", what=f"item {index}")
 
 
 def _drain_line(stream: BinaryIO) -> None:
@@ -80,7 +83,7 @@ def _record(source: str, lineno: int, line: bytes) -> RawDocument | Rejection:
         value, notes = _parse(line, lineno)
     except json.JSONDecodeError as err:
         return Rejection(f"{source}:{lineno}", "bad_json", f"line {lineno} is not valid JSON: {err}")
-    return _document(source, lineno, value, notes)
+    return _document(source, lineno, value, notes, where=f"{source}:{lineno}", what=f"line {lineno}")
 
 
 def _parse(line: bytes, lineno: int) -> tuple[object, tuple[Note, ...]]:
@@ -93,15 +96,17 @@ def _parse(line: bytes, lineno: int) -> tuple[object, tuple[Note, ...]]:
         return json.loads(text), (note,)
 
 
-def _document(source: str, lineno: int, value: object, notes: tuple[Note, ...]) -> RawDocument | Rejection:
-    where = f"{source}:{lineno}"
+def _document(source: str, number: int, value: object, notes: tuple[Note, ...], *,
+              where: str, what: str) -> RawDocument | Rejection:
+    """One record as a RawDocument named FILE#ID (FILE#NUMBER without an id)."""
     if not isinstance(value, dict):
-        return Rejection(where, "bad_record", f"line {lineno} is a JSON {type(value).__name__}, not an object")
+        kind = _JSON_TYPES.get(type(value), type(value).__name__)
+        return Rejection(where, "bad_record", f"{what} is a JSON {kind}, not an object")
     fields = {name: _field(value, keys) for name, keys in _FIELDS.items()}
     if fields["text"] is None:
-        return Rejection(where, "no_text", f"record on line {lineno} has no text")
+        return Rejection(where, "no_text", f"the record on {what} has no text")
     record_id = value.get("id")
-    key = record_id if isinstance(record_id, (str, int)) and str(record_id).strip() else lineno
+    key = record_id if isinstance(record_id, (str, int)) and str(record_id).strip() else number
     return RawDocument(source=f"{source}#{key}", kind="record", notes=notes, **fields)
 
 
