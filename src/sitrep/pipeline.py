@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import Callable, Iterable, Iterator
 
-from sitrep import dedup
+from sitrep import dedup, merge
 from sitrep.clean import clean
 from sitrep.extract import Extractor
 from sitrep.geo import Gazetteer, geoparse
@@ -59,6 +59,7 @@ class Summary:
     rejected: Counter = field(default_factory=Counter)  # reason -> inputs
     notes: Counter = field(default_factory=Counter)  # reason -> repaired inputs
     mentions: int = 0
+    events: int = 0  # new events founded by this run's mentions
 
     @property
     def rejected_total(self) -> int:
@@ -73,7 +74,7 @@ class Summary:
             parts.append(f"repaired {sum(self.notes.values())}{by_reason(self.notes)}")
         if self.not_extracted:
             parts.append(f"not extracted {sum(self.not_extracted.values())}{by_reason(self.not_extracted)}")
-        parts.append(f"mentions {self.mentions}")
+        parts.append(f"mentions {self.mentions}, new events {self.events}")
         return ", ".join(parts)
 
 
@@ -98,9 +99,11 @@ def _batches(items: Iterable, size: int) -> Iterator[list]:
 def ingest(paths: Iterable[str], store: Store, extractor: Analysis | None = None,
            hooks: Hooks = Hooks()) -> Summary:
     summary = Summary()
+    merge.merge_pending(store.engine)  # what an interrupted run left unmerged
     for batch in _batches(iter_documents(paths), BATCH):
         fresh = [a for a in (_admit(doc, store, summary, hooks) for doc in batch) if a is not None]
         _store_batch(fresh, store, extractor, summary, hooks)
+        summary.events += merge.merge_pending(store.engine).founded
     return summary
 
 

@@ -51,3 +51,38 @@ def mention_records(rows: Iterable[dict], get_article) -> Iterator[dict]:
         if current is None or current["id"] != row["article_id"]:
             current = get_article(row["article_id"])
         yield mention_record(row, current)
+
+
+def _most_common(values: list) -> str | None:
+    present = [v for v in values if v]
+    return max(set(present), key=present.count) if present else None
+
+
+def _union_locations(members: list[dict]) -> list[dict]:
+    out, seen = [], set()
+    for m in members:
+        for loc in m["locations"]:
+            key = (loc.get("geonames_id") or loc.get("admin1") or loc.get("country"), loc.get("role"))
+            if key not in seen:
+                seen.add(key)
+                out.append({k: loc.get(k) for k in LOCATION_FIELDS})
+    return out
+
+
+def event_record(event: dict, members: list[dict], roots: dict[str, tuple[str, str | None]],
+                 claims: list[dict], reasons: list[dict]) -> dict:
+    """The merged view of one event. ``roots`` maps article id -> (original article, outlet)."""
+    outlets = {roots[m["article_id"]][1] or roots[m["article_id"]][0] for m in members if m["article_id"] in roots}
+    weapons = list({(w["category"], w.get("model")): w for m in members for w in m["weapons"]}.values())
+    return {
+        "id": event["id"], "type": event["type"], "subtype": event["subtype"],
+        "date": event["date"], "date_precision": event["date_precision"],
+        "locations": _union_locations(members),
+        "actors": {"initiator": _most_common([m["initiator"] for m in members]),
+                   "target": _most_common([m["target"] for m in members])},
+        "weapons": weapons,
+        "mentions": [m["id"] for m in members],
+        "sources": len(outlets),
+        "figures": claims,
+        "merges": [{"mention_id": r["mention_id"], "score": r["score"], "reason": r["reason"]} for r in reasons],
+    }

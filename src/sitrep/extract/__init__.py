@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from bisect import bisect_right
 
 from sitrep.extract import coalesce as coalescing
@@ -55,7 +56,7 @@ def _mention_id(article_id: str, c: Candidate) -> str:
 
 
 def to_mention(article: Article, c: Candidate) -> Mention:
-    date = c.date or EventDate(None, "unknown")
+    date = replace(c.date, source=c.date_how) if c.date else EventDate(None, "unknown", source=c.date_how)
     return Mention(
         id=_mention_id(article.id, c), article_id=article.id, type=c.type, subtype=c.subtype,
         date=date, time=c.time, actors=c.actors, locations=c.places, weapons=c.weapons,

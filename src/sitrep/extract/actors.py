@@ -82,20 +82,23 @@ def _incursion_sides(words: list[ActorWord], places: tuple[Place, ...]) -> Actor
     return Actors(initiator, target)
 
 
-def _listed_sides(words: list[ActorWord]) -> Actors:
-    """Diplomacy, posture, battle: the first side named acts, the next different one is acted on."""
-    codes = [w.code for w in words]
-    if not codes:
+def _listed_sides(words: list[ActorWord], trigger_at: int) -> Actors:
+    """Diplomacy, posture, battle: the side named just before the verb acts ("Putin meets",
+    "Belarus summoned"), the next other side after it is acted on."""
+    if not words:
         return Actors()
-    first = next((w.code for w in words if w.attacker), codes[0])
-    second = next((c for c in codes if c != first), None)
+    before = [w for w in words if w.end <= trigger_at]
+    first = (before[-1] if before else words[0]).code
+    after = [w.code for w in words if w.start >= trigger_at and w.code != first]
+    second = after[0] if after else next((w.code for w in words if w.code != first), None)
     return Actors(first, second)
 
 
-def sides(event_type: str, text: str, clause: tuple[int, int], places: tuple[Place, ...], lex: Lexicon) -> Actors:
+def sides(event_type: str, text: str, clause: tuple[int, int], places: tuple[Place, ...], lex: Lexicon,
+          trigger_at: int | None = None) -> Actors:
     words = actor_words(text, clause[0], clause[1], lex)
     if event_type == "attack":
         return _attack_sides(words, places, text, clause, lex)
     if event_type == "incursion":
         return _incursion_sides(words, places)
-    return _listed_sides(words)
+    return _listed_sides(words, clause[1] if trigger_at is None else trigger_at)

@@ -266,7 +266,7 @@ def _build(etype: str, found: list[Trigger], sent: Sentence, clause: tuple[int, 
     span = (sent.start, sent.end) if etype == "incursion" else clause
     first = sides.sides(etype, text, span, tuple(p for p in sent.places if _inside(p.start, p.end, clause)), lex)
     places, scope = _places_for(sent, clause, text, etype, lex, first.target or _named_country(text, sent, lex))
-    actors = sides.sides(etype, text, span, places, lex)
+    actors = sides.sides(etype, text, span, places, lex, trigger_at)
     subtype = _subtype(found, weapons)
     defender = next((w.code for w in sides.actor_words(text, *clause, lex) if w.defender), None)
     retyped = _retype(etype, subtype, places, actors, text, clause, lex, defender)

@@ -153,7 +153,12 @@ def _union(a: tuple, b: tuple, key) -> tuple:
 
 
 def merge(a: Candidate, b: Candidate) -> Candidate:
-    """b folded into a: places, weapons and figures united, the better date and subtype kept."""
+    """b folded into a: places, weapons and figures united, the better date and subtype kept.
+    A weak candidate lends its evidence but not its places: they were too vague to stand."""
+    if _weak(a) and not _weak(b):
+        a = replace(a, places=tuple(p for p in a.places if p.role == "origin"), scope=b.scope)
+    elif _weak(b) and not _weak(a):
+        b = replace(b, places=tuple(p for p in b.places if p.role == "origin"))
     dated = a if a.date_how in TEXT_DATED or b.date_how not in TEXT_DATED else b
     subtype = a.subtype if a.subtype != "unknown" else b.subtype
     return replace(

@@ -7,6 +7,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from sitrep.store import articles as article_rows
+from sitrep.store import events as event_rows
 from sitrep.store import mentions as mention_rows
 from sitrep.store.schema import metadata
 
@@ -89,6 +90,23 @@ class Store:
     def count_articles(self) -> int:
         with self.engine.connect() as conn:
             return article_rows.count(conn)
+
+    # events -----------------------------------------------------------------
+    def iter_events(self):
+        """(event row, member mention rows, article roots, merge reasons) for every event."""
+        with self.engine.connect() as conn:
+            for event, members in event_rows.iter_events(conn):
+                roots = event_rows.article_roots(conn, {m["article_id"] for m in members})
+                yield event, members, roots, event_rows.reasons(conn, event["id"])
+
+    def get_event(self, event_id: str):
+        with self.engine.connect() as conn:
+            event = event_rows.get(conn, event_id)
+            if event is None:
+                return None
+            members = event_rows.members(conn, [event_id])[event_id]
+            roots = event_rows.article_roots(conn, {m["article_id"] for m in members})
+            return event, members, roots, event_rows.reasons(conn, event_id)
 
     # mentions ---------------------------------------------------------------
     def iter_mentions(self):

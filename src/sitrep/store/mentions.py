@@ -62,9 +62,12 @@ def _children(conn: sa.Connection, table: sa.Table, mention_ids: list[str]) -> d
     return out
 
 
-def iter_rows(conn: sa.Connection, batch: int = 500) -> Iterator[dict]:
-    """Every mention as a dict with ``figures`` and ``locations`` lists, in a stable order."""
+def iter_rows(conn: sa.Connection, batch: int = 500, where=None) -> Iterator[dict]:
+    """Every mention (or those ``where`` selects) as a dict with ``figures`` and ``locations``
+    lists, in a stable order."""
     q = sa.select(mentions).order_by(mentions.c.article_id, mentions.c.id)
+    if where is not None:
+        q = q.where(where)
     rows = [dict(r._mapping) for r in conn.execute(q)]
     for i in range(0, len(rows), batch):
         chunk = rows[i:i + batch]

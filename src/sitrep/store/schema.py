@@ -107,3 +107,31 @@ places = sa.Table(
     sa.Column("end", sa.Integer),
 )
 sa.Index("ix_places_country", places.c.country, places.c.admin1)
+
+# The merged view: one row per real-world event; mentions point at it with mentions.event_id.
+events = sa.Table(
+    "events", metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("type", sa.String(16), nullable=False),
+    sa.Column("subtype", sa.String(24), nullable=False),
+    sa.Column("date", sa.String(24)),
+    sa.Column("date_precision", sa.String(8), nullable=False),
+    sa.Column("seq", sa.Integer, nullable=False),
+)
+sa.Index("ix_events_type_date", events.c.type, events.c.date)
+
+# Why each mention joined its event: kept so a wrong merge can be understood and undone.
+merges = sa.Table(
+    "merges", metadata,
+    sa.Column("mention_id", ID, sa.ForeignKey("mentions.id"), primary_key=True),
+    sa.Column("event_id", ID, nullable=False),
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+)
+
+# Merges a user undid: the mention never joins that event again, on any re-run.
+unmerges = sa.Table(
+    "unmerges", metadata,
+    sa.Column("mention_id", ID, primary_key=True),
+    sa.Column("event_id", ID, primary_key=True),
+)

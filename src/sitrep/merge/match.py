@@ -1,0 +1,180 @@
+"""Does a mention report an event already in the store? Matching only; writing is elsewhere.
+
+Hard rules first (type, sides, dates, the coding rule that a nationwide wave and a city hit in it
+are two events), then evidence that adds up: shared places (scaled by precision and distance),
+agreeing figures, weapons, a shared claimant. Every decision comes with its reason.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date as day
+
+THRESHOLD = 0.6
+UNDATED_THRESHOLD = 1.1  # a mention its article cannot date needs more than a shared place
+_WORD = re.compile(r"[a-z0-9]+")
+_STOP = {"the", "of", "s", "a", "an", "and", "in", "on", "said", "to"}
+NEAR_KM = 25.0
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    score: float
+    reason: str
+
+
+def _targets(m: dict) -> list[dict]:
+    return [loc for loc in m["locations"] if loc["role"] != "origin"]
+
+
+def _interval(value: str | None) -> tuple[day, day] | None:
+    if not value:
+        return None
+    if len(value) == 7:  # a month
+        start = day.fromisoformat(value + "-01")
+        end = day(start.year + start.month // 12, start.month % 12 + 1, 1)
+        return start, day.fromordinal(end.toordinal() - 1)
+    lo, _, hi = value.partition("/")
+    return day.fromisoformat(lo), day.fromisoformat(hi or lo)
+
+
+def _tolerance(m: dict, e: dict) -> int:
+    """Dates a text states outright must agree; dates taken from context may be a day off."""
+    exact = {"text", "relative", "same_day"}
+    return 0 if m["date_source"] in exact and e.get("date_source") in exact else 1
+
+
+def dates_fit(m: dict, e: dict) -> bool | None:
+    """True/False when both are dated, None when one of them is not."""
+    a, b = _interval(m["date"]), _interval(e["date"])
+    if a is None or b is None:
+        return None
+    t = _tolerance(m, e)
+    return a[0].toordinal() - t <= b[1].toordinal() and b[0].toordinal() - t <= a[1].toordinal()
+
+
+def _km(a: dict, b: dict) -> float | None:
+    if None in (a.get("lat"), a.get("lon"), b.get("lat"), b.get("lon")):
+        return None
+    p1, p2 = math.radians(a["lat"]), math.radians(b["lat"])
+    dl = math.radians(b["lon"] - a["lon"])
+    cos = math.sin(p1) * math.sin(p2) + math.cos(p1) * math.cos(p2) * math.cos(dl)
+    return 6371.0 * math.acos(max(-1.0, min(1.0, cos)))
+
+
+def _pair(a: dict, b: dict) -> tuple[float, str] | None:
+    if a["country"] != b["country"] or not a["country"]:
+        return None
+    if a["geonames_id"] and a["geonames_id"] == b["geonames_id"]:
+        return 1.0, f"same place {a['name']}"
+    km = _km(a, b) if "place" in (a["precision"], b["precision"]) else None
+    if km is not None and km <= NEAR_KM and a["precision"] == b["precision"] == "place":
+        return 0.8, f"{a['name']} and {b['name']} {km:.0f} km apart"
+    if a["admin1"] and a["admin1"] == b["admin1"]:
+        return 0.7, f"same region {a['admin1']} ({a['name']} / {b['name']})"
+    if a["precision"] == b["precision"] == "country":
+        return 0.6, f"both country-wide ({a['country']})"
+    return None
+
+
+def places_fit(m: dict, e_places: list[dict], event_type: str) -> tuple[float, str]:
+    mine = _targets(m)
+    if not mine or not e_places:
+        return 0.0, "no place to compare"
+    m_country_only = all(loc["precision"] == "country" for loc in mine)
+    e_country_only = all(loc["precision"] == "country" for loc in e_places)
+    if event_type in ("attack", "incursion") and m_country_only != e_country_only:
+        return -1.0, "a country-wide wave and a place hit in it are two events"
+    best = max((p for a in mine for b in e_places if (p := _pair(a, b))), default=None, key=lambda p: p[0])
+    if best is None and event_type not in ("attack", "incursion"):
+        countries = {loc["country"] for loc in mine} & {loc["country"] for loc in e_places}
+        if countries:
+            return 0.6, f"same country {sorted(countries)[0]}"
+    return best or (0.0, "no shared place")
+
+
+def _sides_clash(m: dict, members: list[dict]) -> bool:
+    for key in ("initiator", "target"):
+        theirs = {x[key] for x in members if x[key]}
+        if m[key] and theirs and m[key] not in theirs:
+            return True
+    return False
+
+
+def _figures_agree(m: dict, members: list[dict]) -> list[str]:
+    theirs = {(f["kind"], f["value"]) for x in members for f in x["figures"] if f["value"] is not None}
+    return sorted(f"{k}={v}" for k, v in {(f["kind"], f["value"]) for f in m["figures"]} & theirs)
+
+
+def _weapons_agree(m: dict, members: list[dict]) -> set[str]:
+    return {w["category"] for w in m["weapons"]} & {w["category"] for x in members for w in x["weapons"]}
+
+
+def _origins_agree(m: dict, members: list[dict]) -> list[str]:
+    def keys(x):
+        return {loc["geonames_id"] or (loc["country"], loc["admin1"]) for loc in x["locations"] if loc["role"] == "origin"}
+    names = {loc["name"] for loc in m["locations"] if loc["role"] == "origin"}
+    return sorted(names) if keys(m) & set().union(*(keys(x) for x in members)) else []
+
+
+def _tokens(text: str | None) -> set[str]:
+    return set(_WORD.findall((text or "").lower())) - _STOP
+
+
+def _claimant_agrees(m: dict, members: list[dict]) -> str | None:
+    mine = _tokens(m["claimant"])
+    for x in members:
+        theirs = _tokens(x["claimant"])
+        if mine and theirs and len(mine & theirs) / min(len(mine), len(theirs)) >= 0.5:
+            return x["claimant"]
+    return None
+
+
+def _sides_agree(m: dict, members: list[dict]) -> bool:
+    return bool(m["initiator"] and m["target"]) and any(
+        (x["initiator"], x["target"]) == (m["initiator"], m["target"]) for x in members)
+
+
+def judge(m: dict, event: dict, members: list[dict]) -> Verdict | None:
+    """A verdict when the mention may join the event, None when a hard rule forbids it."""
+    if m["type"] != event["type"] or _sides_clash(m, members):
+        return None
+    if m["type"] == "diplomacy" and m["subtype"] != event["subtype"] and \
+            {m["subtype"], event["subtype"]} != {"visit", "meeting"}:
+        return None
+    dated = dates_fit(m, {**event, "date_source": _event_date_source(members)})
+    if dated is False:
+        return None
+    e_places = [loc for x in members for loc in _targets(x)]
+    place_score, place_why = places_fit(m, e_places, m["type"])
+    if place_score < 0:
+        return None
+    figs, weapons = _figures_agree(m, members), _weapons_agree(m, members)
+    origins, claimant = _origins_agree(m, members), _claimant_agrees(m, members)
+    sides = _sides_agree(m, members)
+    score = place_score + 0.3 * bool(figs) + 0.1 * bool(weapons) + 0.3 * bool(origins) \
+        + 0.2 * bool(claimant) + 0.1 * sides
+    needed = THRESHOLD if dated else UNDATED_THRESHOLD
+    if score < needed or place_score == 0:
+        return None
+    if not dated and m["type"] in ("attack", "incursion") and not (figs or origins or claimant):
+        return None  # an undated attack needs more than a shared place: a figure, an origin, a source
+    why = [f"same type {m['type']}", place_why,
+           f"dates {m['date'] or 'unknown'} ~ {event['date'] or 'unknown'}"]
+    if figs:
+        why.append("figures agree " + ", ".join(figs))
+    if weapons:
+        why.append("weapons " + ", ".join(sorted(weapons)))
+    if origins:
+        why.append("launched from " + ", ".join(origins))
+    if claimant:
+        why.append(f"same source ({claimant})")
+    if sides:
+        why.append(f"sides {m['initiator']} -> {m['target']}")
+    return Verdict(round(score, 3), "; ".join(why))
+
+
+def _event_date_source(members: list[dict]) -> str:
+    sources = [x["date_source"] for x in members if x["date"]]
+    return "text" if "text" in sources else (sources[0] if sources else "unknown")
