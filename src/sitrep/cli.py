@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 from contextlib import contextmanager
@@ -22,12 +23,21 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("paths", nargs="+", metavar="PATH")
     ing.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no per-file messages")
 
-    exp = sub.add_parser("export", help="write articles or mentions")
+    exp = sub.add_parser("export", help="write articles, mentions or events")
     exp.add_argument("what", choices=service.EXPORTABLE)
     exp.add_argument("--format", "-f", default="jsonl", choices=["jsonl", "csv", "geojson"])
     exp.add_argument("-o", "--output", default="-", help="file to write (default: standard output)")
 
     sub.add_parser("demo", help="ingest the bundled sample articles and print what was found")
+
+    show = sub.add_parser("show", help="an event with its claims side by side and the evidence sentences")
+    show.add_argument("event_id")
+
+    unm = sub.add_parser("unmerge", help="take a mention out of its event, for good")
+    unm.add_argument("mention_id")
+
+    geo = sub.add_parser("geoparse", help="the places in text (plain text, or JSON Lines {id, text, date})")
+    geo.add_argument("input", nargs="?", default="-", help="a file, or - for standard input")
     return ap
 
 
@@ -86,7 +96,38 @@ def cmd_demo(args) -> int:
     return 0
 
 
-COMMANDS = {"ingest": cmd_ingest, "export": cmd_export, "demo": cmd_demo}
+def cmd_show(args) -> int:
+    store = service.open_store(args.db)
+    shown = service.show_event(store, args.event_id)
+    if shown is None:
+        print(f"sitrep: no event {args.event_id!r} in {store.url}", file=sys.stderr)
+        return 1
+    print(shown)
+    return 0
+
+
+def cmd_unmerge(args) -> int:
+    store = service.open_store(args.db)
+    left = service.unmerge(store, args.mention_id)
+    if left is None:
+        print(f"sitrep: mention {args.mention_id!r} is not in any event", file=sys.stderr)
+        return 1
+    print(f"mention {args.mention_id} taken out of event {left}; it will not rejoin it")
+    return 0
+
+
+def cmd_geoparse(args) -> int:
+    source = sys.stdin if args.input == "-" else open(args.input, encoding="utf-8", errors="replace")
+    with source:
+        for result in service.geoparse_documents(source):
+            if "error" in result:
+                print(f"sitrep: {args.input}: {result['error']}", file=sys.stderr)
+            print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+COMMANDS = {"ingest": cmd_ingest, "export": cmd_export, "demo": cmd_demo, "show": cmd_show,
+            "unmerge": cmd_unmerge, "geoparse": cmd_geoparse}
 
 
 def main(argv: list[str] | None = None) -> int:

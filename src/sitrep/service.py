@@ -1,12 +1,13 @@
 """The functions the CLI, the API and the web page all call."""
 from __future__ import annotations
 
+import json
 from importlib import resources
 from pathlib import Path
 from typing import IO, Iterable
 
 from sitrep import merge, pipeline
-from sitrep.export import records
+from sitrep.export import records, show
 from sitrep.export.writers import WRITERS
 from sitrep.merge.claims import figure_claims
 from sitrep.store import Store
@@ -54,7 +55,58 @@ def get_event(store: Store, event_id: str) -> dict | None:
     return _event(*row) if row else None
 
 
+def show_event(store: Store, event_id: str) -> str | None:
+    row = store.get_event(event_id)
+    if row is None:
+        return None
+    return show.render(_event(*row), row[1], store.get_article)
+
+
 def unmerge(store: Store, mention_id: str) -> str | None:
     """Take a mention out of its event for good; returns the event it left."""
     left, _ = merge.unmerge(store.engine, mention_id)
     return left
+
+
+def geoparse_documents(lines: Iterable[str], gazetteer=None) -> Iterable[dict]:
+    """Places in text: JSON Lines records ``{"id", "text", "date"}`` (one result per record) or,
+    when the input is not JSON Lines, the whole input as one plain-text document."""
+    from sitrep.geo import Gazetteer, geoparse
+
+    gaz = gazetteer or Gazetteer.open()
+    for doc_id, text, error in _documents(lines):
+        if error:
+            yield {"id": doc_id, "error": error, "places": []}
+        else:
+            yield {"id": doc_id, "places": [_place_json(p) for p in geoparse(text, gaz)]}
+
+
+def _documents(lines: Iterable[str]) -> Iterable[tuple[object, str, str | None]]:
+    """(id, text, error): a bad record gets its error and the others go on."""
+    it = iter(lines)
+    first = next(it, "")
+    if not first.lstrip().startswith("{"):
+        yield None, first + "".join(it), None
+        return
+    for n, line in enumerate(_chain(first, it), 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as err:
+            yield n, "", f"line {n}: not JSON ({err.msg} at column {err.colno})"
+            continue
+        if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
+            yield n, "", f'line {n}: a record needs a "text" string'
+            continue
+        yield rec.get("id", n), rec["text"], None
+
+
+def _chain(first: str, rest) -> Iterable[str]:
+    yield first
+    yield from rest
+
+
+def _place_json(p) -> dict:
+    return {"name": p.name, "country": p.country, "admin1": p.admin1, "lat": p.lat, "lon": p.lon,
+            "precision": p.precision, "role": p.role, "geonames_id": p.geonames_id, "start": p.start, "end": p.end}
