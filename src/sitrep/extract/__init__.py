@@ -73,9 +73,13 @@ class Extractor:
     def extract(self, article: Article, places: list[Place]) -> list[Mention]:
         sents = annotate(article, places, self.lex)
         cands: list[Candidate] = []
+        antecedent, paragraph = None, -1
         for s in sents:
+            if s.paragraph != paragraph:
+                antecedent, paragraph = None, s.paragraph  # "of them" looks back within a paragraph
             if s.triggers:
-                cands += sentence_candidates(article.text, s, self.lex, find_amounts)
+                found, antecedent = sentence_candidates(article.text, s, self.lex, find_amounts, antecedent)
+                cands += found
             elif (extra := attachment(article.text, s, self.lex)) is not None:
                 cands.append(extra)
         events = coalescing.coalesce(cands, article.published_date)

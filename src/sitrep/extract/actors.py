@@ -89,6 +89,7 @@ def _listed_sides(words: list[ActorWord], trigger_at: int) -> Actors:
         return Actors()
     before = [w for w in words if w.end <= trigger_at]
     first = (before[-1] if before else words[0]).code
+    first = next((w.code for w in words if w.attacker), first)  # "Russian troops arrived": the troops act
     after = [w.code for w in words if w.start >= trigger_at and w.code != first]
     second = after[0] if after else next((w.code for w in words if w.code != first), None)
     return Actors(first, second)

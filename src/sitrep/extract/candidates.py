@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from sitrep.extract import actors as sides
 from sitrep.extract.claimants import Attribution, claimant_at
-from sitrep.extract.figures import classify, figures
+from sitrep.extract.figures import Counted, classify, figures
 from sitrep.extract.lexicon import Lexicon, Trigger
 from sitrep.model import Actors, Amount, EventDate, Figure, Place, Span, TimePhrase, Weapon
 
@@ -21,8 +21,16 @@ _TROOPS = re.compile(r"\b(?:troops|forces|soldiers|servicemen|units?|battalions?
                      r"saboteurs|paratroopers|mercenaries|fighters|contingent|warships?|tanks|jets|bombers)\b"
                      r"[^,.;]{0,40}$", re.IGNORECASE)
 _LOCATOR_BEFORE = re.compile(r"\b(?:near|outside|close to|not far from|(?:north|south|east|west)(?:-?\w+)? of|"
-                             r"(?:km|kilometres|kilometers|miles) (?:from|of))\s+(?:the\s+)?(?:(?:city|town|village) of\s+)?$",
-                             re.IGNORECASE)
+                             r"(?:km|kilometres|kilometers|miles) (?:from|of))\s+(?:the\s+)?(?:[A-Z]\w+\s+)?"
+                             r"(?:(?:city|town|village|region) of\s+)?$", re.IGNORECASE)
+_NOT_ORIGIN = re.compile(r"\b(?:km|kilometres|kilometers|miles|spanning|ranging|stretching|far|away)\s+from\s+[^,;]*$",
+                         re.IGNORECASE)
+_METONYM_ACTS = re.compile(r"(?:’s|'s)?\s+(?:has |have |had |also |later )?(?:said|says|claimed|claims|blamed|blames|accused|"
+                           r"labell?ed|insist\w*|denied|denies|announced|warned|reported|responded|demanded|called|urged|"
+                           r"threatened|officials|authorities|government|regime|leadership|forces|troops|army|military|"
+                           r"air defen[cs]es?|has been|will|would)\b", re.IGNORECASE)
+_AIRSPACE_OF = re.compile(r"\b(?P<a>[A-Z]\w+)(?:’s|'s) air ?space|\bair ?space of (?:the )?(?P<b>[A-Z]\w+)|"
+                          r"\b(?:entered|into|over|crossed) (?P<c>[A-Z]\w+)\b")
 _DEBRIS = re.compile(r"\b(?:debris|fragments|wreckage|remains)\b", re.IGNORECASE)
 NON_ATTACK_PLACE_CUE = re.compile(r"\b(?:in|at|to|into|visit(?:ed|s|ing)?|arriv\w+ (?:in|at))\s+(?:the\s+)?(?:\w+\s+){0,3}$",
                                   re.IGNORECASE)
@@ -31,8 +39,9 @@ _ORIGIN_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?(?:(?:territory|town|city|vill
                             re.IGNORECASE)
 _DEMONYM_ORIGIN = re.compile(r"\bfrom\s+(?:the\s+)?(?P<who>[A-Z][\w]+)\s+(?:territory|soil|airspace|side)\b")
 _COUNTRY_SCOPE = re.compile(
-    r"\b(?:across|throughout|all over|elsewhere in|around|on|against|in)\s+(?:the\s+)?(?P<c>country|nation|[A-Z]\w+)\b"
-    r"|\b(?P<d>[A-Z]\w+)\s+(?:towns|cities|territory|regions|villages|energy|infrastructure|civilians|soil)\b")
+    r"\b(?:across|throughout|all over|elsewhere in|around|on|against|in|at|into)\s+(?:the\s+)?"
+    r"(?:(?:NATO|EU) member\s+|neighbou?ring\s+)?(?P<c>country|nation|[A-Z]\w+)\b"
+    r"|\b(?P<d>[A-Z]\w+)\s+(?:towns?|cities|city|territory|regions?|villages?|energy|infrastructure|civilians|soil|border)\b")
 
 
 @dataclass(frozen=True)
@@ -102,8 +111,11 @@ def _subtype(found: list[Trigger], weapons: list[Weapon]) -> str:
     return "ground" if "artillery" in categories else "unknown"
 
 
-def _satisfied(t: Trigger, at: int, weapons: list, figs: list[Figure], text: str, clause: tuple[int, int]) -> bool:
+def _satisfied(t: Trigger, at: int, weapons: list, figs: list[Figure], text: str, clause: tuple[int, int],
+               places: list[Place]) -> bool:
     needs = set(t.needs)
+    if "place" in needs and not any(p.precision != "country" and _inside(p.start, p.end, clause) for p in places):
+        return False
     if "weapon" in needs and not weapons and not any(f.unit != "person" for f in figs):
         return False
     if "casualty" in needs and not any(f.unit == "person" for f in figs):
@@ -115,7 +127,8 @@ def _with_roles(places: list[Place], text: str, clause: tuple[int, int], event_t
     out = []
     for p in places:
         role = p.role
-        if p.start is not None and _ORIGIN_BEFORE.search(text, max(clause[0], p.start - 60), p.start):
+        lo = max(clause[0], p.start - 60) if p.start is not None else 0
+        if p.start is not None and _ORIGIN_BEFORE.search(text, lo, p.start) and not _NOT_ORIGIN.search(text, lo, p.start):
             role = "origin"
         elif event_type in ("attack", "incursion") and role == "place":
             role = "target"
@@ -174,6 +187,12 @@ def _amounts(find_amounts, text: str, clause: tuple[int, int]) -> list[Amount]:
                    a.universal) for a in found]
 
 
+def _metonym(text: str, p: Place, lex: Lexicon) -> bool:
+    """ "Moscow has labelled", "Kyiv's forces": a capital standing for its government."""
+    name = text[p.start:p.end]
+    return name in lex.country_words and name not in lex.scope_words and bool(_METONYM_ACTS.match(text, p.end))
+
+
 def _attribution_spans(text: str, clause: tuple[int, int], lex: Lexicon) -> list[tuple[int, int]]:
     """Stretches that name a source, not a place of the event ("according to a think tank in
     Washington", "the Kyiv city administration said")."""
@@ -202,7 +221,7 @@ def _places_for(sent: Sentence, clause: tuple[int, int], text: str, etype: str, 
                 target_side: str | None) -> tuple[tuple[Place, ...], str]:
     quoted = _attribution_spans(text, clause, lex)
     named = [p for p in sent.places if p.start is not None and _inside(p.start, p.end, clause)
-             and not any(s <= p.start < e for s, e in quoted)]
+             and not any(s <= p.start < e for s, e in quoted) and not _metonym(text, p, lex)]
     if etype in ("diplomacy", "posture", "battle"):  # where it happened, not every place it names
         named = [p for p in named if NON_ATTACK_PLACE_CUE.search(text, max(clause[0], p.start - 40), p.start)]
     else:  # a country named as a whole is an actor unless the clause scopes it ("across Ukraine")
@@ -216,6 +235,14 @@ def _places_for(sent: Sentence, clause: tuple[int, int], text: str, etype: str, 
     if scope == "country" and any(p.start in locators for p in places):
         scope = "vicinity"
     return places, scope
+
+
+def _airspace_owner(text: str, clause: tuple[int, int], lex: Lexicon) -> str | None:
+    for m in _AIRSPACE_OF.finditer(text, *clause):
+        code = lex.scope_words.get(m.group("a") or m.group("b") or m.group("c"))
+        if code:
+            return code
+    return None
 
 
 def _named_country(text: str, sent: Sentence, lex: Lexicon) -> str | None:
@@ -262,8 +289,9 @@ def _retype(etype: str, subtype: str, places: tuple[Place, ...], actors: Actors,
 
 
 def _build(etype: str, found: list[Trigger], sent: Sentence, clause: tuple[int, int], text: str,
-           lex: Lexicon, figs: list[Figure], weapons: list[Weapon], trigger_at: int) -> Candidate | None:
-    span = (sent.start, sent.end) if etype == "incursion" else clause
+           lex: Lexicon, figs: list[Figure], weapons: list[Weapon], trigger_at: int,
+           background: bool = False) -> Candidate | None:
+    span = (sent.start, sent.end) if etype in ("incursion", "posture") else clause
     first = sides.sides(etype, text, span, tuple(p for p in sent.places if _inside(p.start, p.end, clause)), lex)
     places, scope = _places_for(sent, clause, text, etype, lex, first.target or _named_country(text, sent, lex))
     actors = sides.sides(etype, text, span, places, lex, trigger_at)
@@ -276,7 +304,7 @@ def _build(etype: str, found: list[Trigger], sent: Sentence, clause: tuple[int, 
         etype, subtype = retyped
         actors = sides.sides(etype, text, (sent.start, sent.end), places, lex)
     if etype == "incursion" and scope == "none":  # the country whose airspace or soil was entered
-        code = defender or actors.target or _named_country(text, sent, lex)
+        code = _airspace_owner(text, clause, lex) or defender or actors.target or _named_country(text, sent, lex)
         if code:
             places += (Place(lex.country_names.get(code, code), code, precision="country", role="target"),)
             scope, actors = "country", Actors(actors.initiator if actors.initiator != code else None, code)
@@ -291,13 +319,17 @@ def _build(etype: str, found: list[Trigger], sent: Sentence, clause: tuple[int, 
         figures=tuple(figs) if etype in ("attack", "incursion") else (),
         date=date, date_how=how, time=time, actors=actors,
         claimant=claimant_at(sent.attributions, trigger_at), status=_status(text, clause, lex),
-        anaphoric=bool(lex.anaphora.search(text, *clause)), background=bool(lex.background.search(text, *clause)),
-        last_at=trigger_at)
+        anaphoric=bool(lex.anaphora.search(text, *clause)),
+        background=background or bool(lex.background.search(text, *clause)), last_at=trigger_at)
 
 
-def sentence_candidates(text: str, sent: Sentence, lex: Lexicon, find_amounts) -> list[Candidate]:
+def sentence_candidates(text: str, sent: Sentence, lex: Lexicon, find_amounts,
+                        antecedent: Counted | None = None) -> tuple[list[Candidate], Counted | None]:
+    """The candidates of one sentence, and the last count of weapons in it (the antecedent of
+    "18 of them" in a later clause or sentence)."""
     out: list[Candidate] = []
-    antecedent = None  # the last count of weapons, for "18 of them" in a later clause
+    # "Since the war began, ...": the leading clause makes the whole sentence background
+    lead_background = text.startswith("Since", sent.start) and bool(lex.background.search(text, sent.start, sent.end))
     for clause in clauses(text, sent.start, sent.end):
         found = sorted(((s, t) for s, e, t in sent.triggers if _inside(s, e, clause)), key=lambda x: x[0])
         weapon_hits = [(w, s, e) for w, s, e in sent.weapons if _inside(s, e, clause)]
@@ -309,12 +341,25 @@ def sentence_candidates(text: str, sent: Sentence, lex: Lexicon, find_amounts) -
         evidence = Span(sent.start, sent.end, text[sent.start:sent.end])
         figs = figures(counted, text, clause, evidence, claimant, lex)
         weapons = [w for w, _, _ in weapon_hits]
+        built = []
         for etype in dict.fromkeys(t.type for _, t in found):
-            ok = [(s, t) for s, t in found if t.type == etype and _satisfied(t, s, weapons, figs, text, clause)]
-            built = _build(etype, [t for _, t in ok], sent, clause, text, lex, figs, weapons, ok[0][0]) if ok else None
-            if built is not None:
-                out.append(built)
-    return _inherit_places(out)
+            ok = [(s, t) for s, t in found if t.type == etype and _satisfied(t, s, weapons, figs, text, clause, sent.places)]
+            c = _build(etype, [t for _, t in ok], sent, clause, text, lex, figs, weapons, ok[0][0], lead_background) if ok else None
+            if c is not None:
+                built.append(c)
+        out.extend(_one_reading(built))
+    return _inherit_places(out), antecedent
+
+
+def _one_reading(built: list[Candidate]) -> list[Candidate]:
+    """One clause, one reading where two compete: an incursion describes the strike it is
+    part of; troops arriving are a deployment, not a visit."""
+    types = {c.type for c in built}
+    if "incursion" in types:
+        built = [c for c in built if c.type != "attack"]
+    if "posture" in types:
+        built = [c for c in built if not (c.type == "diplomacy" and c.subtype == "visit")]
+    return built
 
 
 def _inherit_places(cands: list[Candidate]) -> list[Candidate]:

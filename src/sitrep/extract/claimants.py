@@ -13,14 +13,15 @@ from sitrep.extract.lexicon import Lexicon
 MAX_WORDS = 12
 _BOUNDARY = re.compile(r"(?:^|[,;:“”\"(]|\s[—–-]\s|\b(?:and|but|while|although|as|that|after|with|which|because)\b)\s*", re.IGNORECASE)
 _NP_END = re.compile(r"\s*(?:[,;:.!?“”\"()]|\s[—–]\s|\b(?:that|who|which|when|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|in a statement)\b)", re.IGNORECASE)
-_TAIL = re.compile(r"^[\s,]*(?:(?:in|on|to|via|at|late|early|earlier|later|yesterday|today|a|an|the|its|his|her|their)\b[^,;:.!?]*)?[.!?”\"]*\s*$", re.IGNORECASE)
+_TAIL = re.compile(r"^[\s,]*(?:(?:in|on|to|via|at|late|early|earlier|later|yesterday|today|a|an|the|its|his|her|their)\b"
+                   r"(?![^,;:.!?]*\bthat\b)(?:\s*[\w’'-]+){0,7})?[.!?”\"]*\s*$", re.IGNORECASE)
 _PARTICIPLE = re.compile(r"ing$")
 _LEADING = re.compile(r"^(?:(?:but|and|as|while|although|that|with|however|what|meanwhile|earlier|later|separately|"
                       r"(?:earlier |later )?(?:this|last) (?:week|month|year)|yesterday|today|on \w+day|in a statement)\b,?\s*)+",
                       re.IGNORECASE)
 _ADVERB = re.compile(r"(?:\s+\w+ly)+$")
 _AUX = re.compile(r"\s+(is|are|was|were|has|have|had|been|be|will|would)$", re.IGNORECASE)
-_DETERMINER = re.compile(r"\b(?:its|his|her|their|our|the|a|an|these|those|such|whose|of)\s*$", re.IGNORECASE)
+_DETERMINER = re.compile(r"\b(?:its|his|her|their|our|the|a|an|these|those|such|whose|of|against|about|amid|despite|following|denied|denies|deny|rejected|dismissed|confirmed|media|news|unconfirmed|initial|early)\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +54,7 @@ def _valid(np_text: str, lex: Lexicon) -> bool:
         return False
     if lex.pronouns.match(np_text):
         return True
-    has_name = any(w[:1].isupper() for w in np_text.split()[1:]) or np_text[:1].isupper() and n > 1
+    has_name = any(w[:1].isupper() for w in np_text.split()[1:]) or (np_text[:1].isupper() and np_text.isalpha())
     return bool(lex.claimant_nouns.search(np_text)) or has_name
 
 

@@ -141,8 +141,9 @@ def fits(a: Candidate, b: Candidate) -> bool:
     if a.type not in ("attack",):
         return same_country
     coarse = ("country", "vicinity")
-    return same_country and (_weak(a) or _weak(b) or (not a.figures and a.scope in coarse)
-                             or (not b.figures and b.scope in coarse))
+    neighbours = abs(a.sentence - b.sentence) <= 1
+    return same_country and (_weak(a) or _weak(b) or neighbours and (
+        (not a.figures and a.scope in coarse) or (not b.figures and b.scope in coarse)))
 
 
 # ---- merging ----------------------------------------------------------------------------
@@ -178,12 +179,20 @@ def _place_key_role(p: Place) -> tuple:
     return _place_key(p) + (p.role,)
 
 
+def _origins_fit(a: Candidate, b: Candidate) -> bool:
+    """Strikes launched from two different named places are two events."""
+    def named(c):
+        return {_place_key(p) for p in c.places if p.role == "origin" and p.precision != "country"}
+    return not named(a) or not named(b) or bool(named(a) & named(b))
+
+
 def _attach_point(c: Candidate, kept: list[Candidate]) -> int | None:
     """Where a candidate joins: an anaphor joins the last event of its type close before it;
     otherwise the nearest kept candidate it fits."""
-    if c.anaphoric and (c.scope == "none" or (c.scope != "specific" and not c.figures)):
+    placeless = c.scope == "none" and c.figures  # "Three people were killed, the governor said."
+    if placeless or c.anaphoric and (c.scope == "none" or (c.scope != "specific" and not c.figures)):
         near = [i for i, k in enumerate(kept) if k.type == c.type and _dates_fit(k, c)
-                and c.trigger_at - k.last_at < ANAPHORA_REACH]
+                and c.trigger_at - k.last_at < ANAPHORA_REACH and _origins_fit(k, c)]
         if near:
             return max(near, key=lambda i: kept[i].last_at)
     fitting = [i for i, k in enumerate(kept) if fits(k, c)]
@@ -230,7 +239,27 @@ def _substantive(c: Candidate) -> bool:
     return c.date_how in TEXT_DATED or _in_lead(c) or c.date_how == "unresolved"
 
 
+def _supposed(c: Candidate) -> bool:
+    return c.type in ("attack", "incursion", "battle") and c.status == "planned"
+
+
 def coalesce(cands: list[Candidate], published: str | None) -> list[Candidate]:
     dated = resolve_dates(cands, published)
-    merged = _coalesce([c for c in dated if not c.background])
+    merged = _absorb(_coalesce([c for c in dated if not c.background and not _supposed(c)]))
     return [c for c in merged if _substantive(c)]
+
+
+def _absorb(kept: list[Candidate]) -> list[Candidate]:
+    """A country-wide attack with no figures of its own, on a day the article also reports a
+    place hit, is the article's framing of that strike ("today's shelling"), not a wave."""
+    out = list(kept)
+    for c in kept:
+        if c.type != "attack" or c.figures or c.scope not in ("country", "vicinity"):
+            continue
+        hosts = [k for k in out if k is not c and k.type == "attack" and k.scope == "specific"
+                 and _dates_fit(k, c) and (k.date or c.date) and _countries(k) & _countries(c)]
+        if hosts:
+            i = out.index(min(hosts, key=lambda k: abs(k.sentence - c.sentence)))
+            out[i] = merge(out[i], c)
+            out.remove(c)
+    return out

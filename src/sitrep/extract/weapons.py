@@ -78,22 +78,24 @@ def _merge_model_nouns(text: str, found: list[tuple[Weapon, int, int]]) -> Itera
 def _lexicon() -> _Lexicon:
     data = _data()
     alternatives: list[tuple[str, str, Weapon]] = []  # (name, regex, weapon)
+    uncountable = {str(w).lower() for w in data.get("uncountable", ())}
     for category, nouns in data["generic"].items():
         _check_category(category)
         for noun in nouns:
-            alternatives.append((noun, f"(?i:{_noun_regex(noun)})", Weapon(category)))
+            alternatives.append((noun, f"(?i:{_noun_regex(noun)}){_plural(noun, uncountable)}", Weapon(category)))
     for entry in data["models"]:
         weapon = Weapon(_check_category(entry["category"]), str(entry["model"]))
         scope = "-i" if entry.get("case_sensitive") else "i"  # "Tor", "Patriot": also plain words
-        for name in entry["names"]:
-            alternatives.append((str(name), f"(?{scope}:{_model_regex(str(name))})", weapon))
+        for name in map(str, entry["names"]):
+            regex = re.escape(name) if entry.get("hyphen_only") else _model_regex(name)
+            alternatives.append((name, f"(?{scope}:{regex}){_plural(name, uncountable)}", weapon))
     # Longest first, so that at one position "cruise missiles" is tried before "missiles".
     order = sorted(range(len(alternatives)), key=lambda i: len(alternatives[i][0]), reverse=True)
     groups: dict[str, list[str]] = {}
     for i in order:
         name, regex, _ = alternatives[i]
         for key in _first_word_keys(name):
-            groups.setdefault(key, []).append(f"(?P<w{i}>{regex}(?:e?s)?)")
+            groups.setdefault(key, []).append(f"(?P<w{i}>{regex})")
     by_first_word = {key: re.compile(rf"(?<![\w\-‐–])(?:{'|'.join(alts)})(?![\w])") for key, alts in groups.items()}
     return _Lexicon(by_first_word, tuple(w for _, _, w in alternatives))
 
@@ -117,6 +119,10 @@ def _check_category(category: str) -> str:
     if category not in CATEGORIES:
         raise ValueError(f"{DATA_FILE}: unknown weapon category {category!r}")
     return category
+
+
+def _plural(name: str, uncountable: set[str]) -> str:
+    return "" if name.split()[-1].lower() in uncountable else "(?:e?s)?"
 
 
 def _noun_regex(noun: str) -> str:

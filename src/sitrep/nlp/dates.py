@@ -55,7 +55,7 @@ class _Hit:
     start: int
     end: int
     date: EventDate
-    kind: str  # "date" | "weekday" | "absolute" | "time"
+    kind: str  # "date" | "time" (a time of day not joined to any date)
     time: str | None = None
 
 
@@ -67,7 +67,6 @@ def find_time_phrases(text: str, published: date | str | None) -> list[TimePhras
     pub = _as_date(published)
     hits = _select(_date_hits(text, pub))
     hits = _join_ranges(text, hits)
-    hits = _join_weekday_dates(text, hits)
     hits = _attach_times(text, hits, _time_hits(text))
     return [_to_phrase(text, _mark_background(text, h)) for h in hits]
 
@@ -101,7 +100,7 @@ def offset_days(phrase: str) -> int | None:
     return sign * _count(m.group("n")) * int(_table("span_units")[_norm(m.group("u"))])
 
 
-# ---- rules --------------------------------------------------------------------------------
+# ---- rules: a weekday before a written date is taken in by the date ("Friday, 18 February") --
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +112,6 @@ class _Rule:
     core: re.Pattern[str]
     lead: re.Pattern[str] | None
     resolve: Resolver
-    kind: str  # "date" | "weekday" | "absolute"
     needs_lead: bool = False
 
 
@@ -164,9 +162,9 @@ def _table(key: str) -> dict[str, Any]:
     return {_norm(k): v for k, v in _data()[key].items()}
 
 
-def _rule(core: str, lead: str | None, resolver: Resolver, kind: str = "date", needs_lead: bool = False) -> _Rule:
+def _rule(core: str, lead: str | None, resolver: Resolver, needs_lead: bool = False) -> _Rule:
     lead_re = re.compile(rf"(?<![\w-])(?:{lead})\Z") if lead else None
-    return _Rule(re.compile(core), lead_re, resolver, kind, needs_lead)
+    return _Rule(re.compile(core), lead_re, resolver, needs_lead)
 
 
 @cache
@@ -193,27 +191,28 @@ def _date_rules(count: str, units: str) -> tuple[_Rule, ...]:
         _rule(rf"\b(?P<rel>{_ci('relative_days')})(?:\s+(?P<part>{parts}))?\b", rf"{mods}\s+", _relative_day),
         _rule(rf"\b(?P<over>{_ci('overnight')})(?:\s+(?i:into|to|on|before)\s+(?P<wd>{wd}))?\b", None, _overnight),
         _rule(rf"\b(?P<wd1>{wd})\s+(?i:to|into|and)\s+(?P<wd>{wd})\b",
-              r"(?i:(?:on\s+|during\s+)?the\s+night\s+(?:of|from)\s+)", _overnight, "weekday", True),
+              r"(?i:(?:on\s+|during\s+)?the\s+night\s+(?:of|from)\s+)", _overnight, True),
         _rule(rf"\b(?P<wd>{wd})(?:\s+(?P<part>{parts}))?\b",
-              rf"(?:(?i:(?P<mod>last|this\s+past|past|this\s+coming|coming|next|this))\s+|{mods}\s+)?(?i:on\s+)?"
-              r"(?i:the\s+(?:early\s+hours|morning|afternoon|evening|night)\s+of\s+)?", _weekday, "weekday"),
+              rf"(?:(?i:(?P<mod>last|this\s+past|past|this\s+coming|coming|next|this))\s+|{mods}\s+"
+              rf"|(?P<name>{_alt(_strs(d['weekday_names'], 'weekday_names'))})\s+)?(?i:on\s+)?"
+              r"(?i:the\s+(?:early\s+hours|morning|afternoon|evening|night)\s+of\s+)?", _weekday),
         _rule(rf"\b(?P<period>{_ci('periods')})\b", None, _period),
-        _rule(rf"\b{day_span}\s+(?i:of\s+)?(?P<m>{month_any})\b\.?(?:,?\s+{year})?",
-              r"(?i:on\s+)?(?i:the\s+night\s+of\s+)?(?i:the\s+)?", _day_month, "absolute"),
+        _rule(rf"\b{day_span}\s+(?i:of\s+)?(?P<m>{month_any})\b(?:\.(?=,?\s*\d))?(?:,?\s+{year})?",
+              rf"(?i:on\s+)?(?:{wd},?\s+)?(?i:the\s+night\s+of\s+)?(?i:the\s+)?", _day_month),
         _rule(rf"\b(?P<m>{month_any})\.?\s+(?P<d>\d{{1,2}}){ordinal}(?:\s*[-–]\s*(?P<d2>\d{{1,2}}){ordinal})?"
-              rf"(?![\d:])(?:,?\s+{year})?", r"(?i:on\s+)", _day_month, "absolute"),
+              rf"(?![\d:])(?:,?\s+{year})?", rf"(?i:on\s+)?(?:{wd},?\s+)?", _day_month),
         _rule(rf"\b(?P<m>{full_month})\b(?:\s+{year})?",
               r"(?:(?P<cue>(?i:in|during|until|till|by|from|between|since|through|throughout|before|after|last|this|next))"
               r"\s+)?(?:(?P<pos>(?i:early|late|mid|the\s+(?:end|beginning|start|middle)\s+of|(?:end|beginning|start|"
-              r"middle)\s+of))[\s-]+)?", _month, "absolute"),
+              r"middle)\s+of))[\s-]+)?", _month),
         _rule(rf"\b{year}", r"(?i:in|during|throughout|until|by|from|since|early|late|mid)[\s-]+"
-              r"(?:(?i:early|late|mid)[\s-]+)?", _year, "absolute", True),
-        _rule(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b", None, _iso, "absolute"),
-        _rule(rf"\b(?P<u>{units})\s+(?P<dir>{_ci('directions')})\b", rf"(?P<n>{count})\s+", _counted, needs_lead=True),
+              r"(?:(?i:early|late|mid)[\s-]+)?", _year, True),
+        _rule(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b", None, _iso),
+        _rule(rf"\b(?P<u>{units})\s+(?P<dir>{_ci('directions')})\b", rf"(?P<n>{count})\s+", _counted, True),
         _rule(rf"\b(?P<anch>{_ci('anchored_days')})\b", None, partial(_unresolved, RELATIVE)),
         _rule(rf"\b(?P<u>(?i:hours?|nights?)|{units})\b",
               rf"(?i:(?:in|over|during|for|within)\s+the\s+(?:past|last|previous)\s+)(?:(?P<n>{count})\s+)?",
-              _past_period, needs_lead=True),
+              _past_period, True),
         _rule(_background_pattern(), None, partial(_unresolved, BACKGROUND)),
     )
 
@@ -312,7 +311,9 @@ def _weekday_on_or_before(pub: date, name: str) -> date:
     return pub - timedelta(days=(pub.weekday() - _table("weekdays")[name.lower()]) % 7)
 
 
-def _weekday(m: re.Match[str], lead: re.Match[str] | None, pub: date | None) -> EventDate:
+def _weekday(m: re.Match[str], lead: re.Match[str] | None, pub: date | None) -> EventDate | None:
+    if lead is not None and lead.group("name"):
+        return None  # "Good Friday", "Black Friday": a name, not a day of this week
     if pub is None:
         return _unknown(m.group(0))
     wd = _table("weekdays")[m.group("wd").lower()]
@@ -340,6 +341,8 @@ def _period(m: re.Match[str], lead: re.Match[str] | None, pub: date | None) -> E
         last = min(last, pub)
     elif until == "before":
         last = min(last, pub - timedelta(days=1))
+    elif until == "after":  # "later this month": the rest of the period
+        first = max(first, min(last, pub + timedelta(days=1)))
     return _span(first, max(first, last), m.group(0))
 
 
@@ -465,7 +468,7 @@ def _date_hits(text: str, pub: date | None) -> list[_Hit]:
             resolved = rule.resolve(m, lead, pub)
             if resolved is not None:
                 start = lead.start() if lead else m.start()
-                hits.append(_Hit(start, m.end(), replace(resolved, phrase=text[start:m.end()]), rule.kind))
+                hits.append(_Hit(start, m.end(), replace(resolved, phrase=text[start:m.end()]), "date"))
     return hits
 
 
@@ -518,19 +521,6 @@ def _range_date(a: EventDate, b: EventDate, phrase: str) -> EventDate:
     if first is None or last is None:
         return _unknown(phrase, source)
     return replace(_span(first[0], max(first[0], last[1]), phrase), source=source)
-
-
-def _join_weekday_dates(text: str, hits: list[_Hit]) -> list[_Hit]:
-    """"Saturday, June 25" / "Saturday 25 June": the written date wins, the span covers both."""
-    out: list[_Hit] = []
-    for h in hits:
-        prev = out[-1] if out else None
-        if (prev is not None and prev.kind == "weekday" and h.kind == "absolute"
-                and re.fullmatch(r",?\s*(?:the\s+)?", text[prev.end:h.start])):
-            out[-1] = _Hit(prev.start, h.end, replace(h.date, phrase=text[prev.start:h.end]), "absolute")
-        else:
-            out.append(h)
-    return out
 
 
 def _time_hits(text: str) -> list[_Hit]:

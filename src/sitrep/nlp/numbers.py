@@ -142,7 +142,7 @@ def _rules() -> _Rules:
                         r"|\b\d{1,4}/\d{1,2}(?:/\d{2,4})?\b|\b(?:https?://|www\.)\S+", re.IGNORECASE),
         phone=re.compile(r"(?:\+\d{1,3}[\s.-]?)?\(?\d{2,4}\)?(?:[\s.-]\d{2,4}){2,}"),
         # Letters glued or hyphened to the digits ("S-300", "Su25"), but not "50-to-60".
-        model_before=re.compile(rf"(?:(?<![A-Za-z])(?!(?:to|and|or)[-‐–]?\Z)[A-Za-z]+[-‐–]?"
+        model_before=re.compile(rf"(?:(?<![A-Za-z])(?!(?:to|and|or)[-‐–]?\Z)[A-Za-z]+[-‐–]?|\b[A-Z]+\."
                                 rf"|(?<![\w-])(?:{_alternation(_strs('model_prefixes'))})\s)\Z"),
         between_before=re.compile(r"(?<![\w])between\s+\Z", re.IGNORECASE),
         range_gap=re.compile(r"\s*(?:-|–|—|-to-|to|or)\s*", re.IGNORECASE),
@@ -160,7 +160,7 @@ def _rules() -> _Rules:
         label_before=re.compile(rf"(?<![\w])(?:{_alternation(_strs('labels'))})\s*\Z"),
         age_before=re.compile(rf"\b(?:{_alternation(_strs('age_before'))})\s+\Z", re.IGNORECASE),
         comma_before=re.compile(r"[\w)’']\s*,\s*\Z"),
-        comma_after=re.compile(r"\s*(?:,|\))"),
+        comma_after=re.compile(r"\s*(?:,|\)|\.(?!\d))"),
         plural_after=re.compile(r"\s+([a-z]{3,}s)\b"),
         one_before=re.compile(rf"{_words(_strs('pronoun_one_before'))}\s+\Z", re.IGNORECASE),
         one_after=re.compile(rf"\s+(?:{_alternation(_strs('pronoun_one_after'))})\b", re.IGNORECASE),
@@ -272,6 +272,8 @@ def _glued(text: str, draft: _Draft, rules: _Rules) -> bool:
     after = text[draft.end] if draft.end < len(text) else " "
     if after.isalpha() or after in "/_@:" or before in "/_@:" or before.isdigit():
         return True
+    if after == ")" and "(" not in text[max(0, draft.start - 3):draft.start]:
+        return True  # a list item: "3) the third point"
     return rules.model_before.search(text, max(0, draft.start - _WINDOW), draft.start) is not None
 
 
@@ -357,13 +359,14 @@ def _money_date_or_label(text: str, draft: _Draft, rules: _Rules) -> bool:
 
 
 def _age(text: str, draft: _Draft, rules: _Rules) -> bool:
-    """"Lukashenko, 67, has ..." and "aged 26"."""
-    if draft.kind != "digit" or draft.combined or draft.value is None or draft.value > rules.max_age:
+    """"Lukashenko, 67, has ...", "a boy, 5." and "aged 26"."""
+    if draft.kind != "digit" or draft.value is None or draft.value > rules.max_age:
         return False
     lo = max(0, draft.start - _WINDOW)
     if rules.age_before.search(text, lo, draft.start):
-        return True
-    return bool(rules.comma_before.search(text, lo, draft.start) and rules.comma_after.match(text, draft.end))
+        return True  # "aged 26", "aged 7 to 11"
+    return not draft.combined and bool(
+        rules.comma_before.search(text, lo, draft.start) and rules.comma_after.match(text, draft.end))
 
 
 def _year(text: str, draft: _Draft, rules: _Rules) -> bool:

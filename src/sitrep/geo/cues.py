@@ -1,0 +1,82 @@
+"""Reading the words around a name: phrase lists from ``data/geo/cues.yaml`` and helpers to
+match them against the words right before or after a token."""
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from sitrep.geo import lexicon
+from sitrep.geo.tokens import Token
+
+_SPACE_ONLY = re.compile(r"[ \t\u00a0]+")
+
+
+@cache
+def phrases(name: str) -> tuple[tuple[str, ...], ...]:
+    """A phrase list of cues.yaml as word tuples, longest first."""
+    items = {tuple(str(p).lower().split()) for p in lexicon.load("cues")[name]}
+    return tuple(sorted(items, key=len, reverse=True))
+
+
+@cache
+def words(name: str, file: str = "cues") -> frozenset[str]:
+    return lexicon.word_set(file, name)
+
+
+def joined(text: str, a: Token, b: Token) -> bool:
+    """True when only spaces (no punctuation, no line break) separate two tokens."""
+    gap = text[a.end:b.start]
+    if a.possessive:
+        gap = gap[2:] if gap[:2] in ("'s", "’s", "ʼs") else gap[1:]
+    return bool(_SPACE_ONLY.fullmatch(gap))
+
+
+def joined_abbrev(a: Token, gap: str) -> bool:
+    """"St. Petersburg": the period of an abbreviation the fold writes out joins two words."""
+    abbreviations = lexicon.load("variants")["tokens"]
+    return a.lower in abbreviations and gap in (". ", ".")
+
+
+def words_before(text: str, toks: list[Token], i: int, limit: int = 8) -> list[str]:
+    """Lower-case words right before token ``i``, nearest last, stopping at punctuation."""
+    out: list[str] = []
+    j = i - 1
+    while j >= 0 and len(out) < limit and joined(text, toks[j], toks[j + 1]):
+        out.append(toks[j].lower)
+        j -= 1
+    return out[::-1]
+
+
+def words_after(text: str, toks: list[Token], i: int, limit: int = 6) -> list[str]:
+    """Lower-case words right after token ``i``, stopping at punctuation."""
+    out: list[str] = []
+    j = i + 1
+    while j < len(toks) and len(out) < limit and joined(text, toks[j - 1], toks[j]):
+        out.append(toks[j].lower)
+        j += 1
+    return out
+
+
+def ends_with(seq: list[str], name: str) -> tuple[str, ...] | None:
+    """The longest phrase of list ``name`` that ``seq`` ends with."""
+    for phrase in phrases(name):
+        if len(phrase) <= len(seq) and tuple(seq[len(seq) - len(phrase):]) == phrase:
+            return phrase
+    return None
+
+
+def starts_with(seq: list[str], name: str) -> tuple[str, ...] | None:
+    """The longest phrase of list ``name`` that ``seq`` starts with."""
+    for phrase in phrases(name):
+        if tuple(seq[: len(phrase)]) == phrase:
+            return phrase
+    return None
+
+
+def strip_fillers(seq: list[str]) -> list[str]:
+    """Drops filler words ("the western", "small") from the end of ``seq``."""
+    fillers = words("fillers")
+    end = len(seq)
+    while end and seq[end - 1] in fillers:
+        end -= 1
+    return seq[:end]

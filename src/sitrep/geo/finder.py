@@ -1,0 +1,406 @@
+"""Finding place-name mentions in a text with the gazetteer (not NER).
+
+Capitalised word runs are looked up longest first (exact forms, then spelling variants);
+words around each hit then say what kind of place it is ("the village of X", "X and Y
+regions"), what holds it ("X in southern Belarus") and whether it is a person's name or a
+capital standing for its government (see ``actors``). Nothing here picks among homonyms:
+that is ``resolve``.
+"""
+from __future__ import annotations
+
+import re
+
+from sitrep.geo import actors, cues, lexicon
+from sitrep.geo.gazetteer import Candidate, Gazetteer
+from sitrep.geo.mention import Found, Mention
+from sitrep.geo.tokens import Token, index_of, paragraphs, sentences, tokenize
+from sitrep.geo.variants import fold
+
+MAX_WORDS = 4
+_CONNECTORS = frozenset("on upon de del la le am an na nad pod of sur en im".split())
+_LIST_GAP = re.compile(r"\s*(?:,|,?\s+and|,?\s+or|&)\s*")
+_MIN_VARIANT_LETTERS = 4
+_MAX_ACRONYM = 5
+_MIN_LOWERCASE = 5
+
+
+# ---- people ---------------------------------------------------------------------------
+
+
+def _person_tokens(text: str, toks: list[Token]) -> set[int]:
+    """Tokens that belong to people's names: after a given name or a title, known surnames,
+    and surnames seen after a given name anywhere in the text."""
+    first_names = cues.words("first_names", "stopnames")
+    titles = cues.words("titles", "stopnames")
+    surnames = set(cues.words("surnames", "stopnames"))
+    person: set[int] = set()
+    titles = titles | cues.words("person_before", "stopnames")
+    for i, tok in enumerate(toks):
+        if tok.lower in first_names and tok.capitalised or tok.lower in titles:
+            run = _capitalised_run(text, toks, i + 1, limit=3)
+            if run:
+                person.update(run if tok.lower in titles else [i, *run])
+                surnames.add(toks[run[-1]].lower)
+    person.update(i for i, tok in enumerate(toks) if tok.capitalised and tok.lower in surnames)
+    return person
+
+
+def _capitalised_run(text: str, toks: list[Token], i: int, limit: int) -> list[int]:
+    run: list[int] = []
+    while i < len(toks) and len(run) < limit and toks[i].capitalised and (
+            not run and i > 0 and cues.joined(text, toks[i - 1], toks[i])
+            or run and cues.joined(text, toks[run[-1]], toks[i])):
+        run.append(i)
+        if toks[i].possessive:
+            break
+        i += 1
+    return run
+
+
+# ---- matching names -----------------------------------------------------------------
+
+
+def _span_ok(text: str, toks: list[Token], i: int, j: int) -> bool:
+    """Tokens i..j (inclusive) can form one name: capitalised ends, joined by spaces (or the
+    period of "St."), only the last may carry a possessive."""
+    if not (toks[i].capitalised and toks[j].capitalised):
+        return False
+    for k in range(i, j):
+        a, b = toks[k], toks[k + 1]
+        if a.possessive or not (b.capitalised or b.lower in _CONNECTORS):
+            return False
+        gap = text[a.end:b.start]
+        if not (cues.joined(text, a, b) or gap.startswith(".") and cues.joined_abbrev(a, gap)):
+            return False
+    return True
+
+
+def _single_word_blocked(tok: Token, lower_words: set[str]) -> bool:
+    """A one-word name that is a stop word or a title, or a word the text also writes in
+    lower case."""
+    key = fold(tok.text)
+    return key in cues.words("words", "stopnames") or key in cues.words("titles", "stopnames") \
+        or tok.text.lower() in lower_words
+
+
+def _lookup(gaz: Gazetteer, surface: str, variants: bool) -> tuple[Candidate, ...]:
+    if surface.isupper() and len(surface) <= _MAX_ACRONYM:
+        # "TOS", "SBU": an acronym names a country or region ("US", "DPR"), never a town.
+        found = gaz.exact(surface) if not variants else ()
+        return tuple(c for c in found if c.kind != "place")
+    if not variants:
+        return gaz.exact(surface)
+    letters = sum(ch.isalpha() for ch in surface)
+    return tuple(gaz.variants(surface)) if letters >= _MIN_VARIANT_LETTERS else ()
+
+
+def _match_at(found: Found, gaz: Gazetteer, i: int, blocked: set[int],
+              lower_words: set[str]) -> Mention | None:
+    text, toks = found.text, found.tokens
+    for variants in (False, True):
+        for j in range(min(len(toks), i + MAX_WORDS) - 1, i - 1, -1):
+            if any(k in blocked for k in range(i, j + 1)) or not _span_ok(text, toks, i, j):
+                continue
+            if i == j and _single_word_blocked(toks[i], lower_words):
+                continue
+            if variants and fold(toks[i].text) in cues.words("words", "stopnames"):
+                continue  # "In Nova Kakhovka" must not start at "In"
+            surface = text[toks[i].start:toks[j].end]
+            cands = _lookup(gaz, surface, variants)
+            if cands or fold(surface) in cues.words("actor_names"):
+                return Mention(toks[i].start, toks[j].end, fold(surface), cands, i, j)
+    return None
+
+
+def _match_names(found: Found, gaz: Gazetteer) -> None:
+    toks = found.tokens
+    blocked = _person_tokens(found.text, toks)
+    lower_words = {t.text for t in toks if t.text.islower()}
+    things: list[Mention] = []
+    i = 0
+    while i < len(toks):
+        mention = None
+        if toks[i].capitalised and i not in blocked:
+            mention = _match_at(found, gaz, i, blocked, lower_words)
+        elif _lowercase_name_slot(found, i):
+            mention = _lowercase_match(found, gaz, i)
+        if mention is not None:
+            verdict = _names_something_else(found, mention)
+            if verdict == "thing":
+                things.append(mention)
+            elif not verdict:
+                found.mentions.append(mention)
+        i = mention.last + 1 if mention is not None else i + 1
+    _keep_lone_things(found, things)
+    _fuzzy_in_frames(found, gaz, blocked)
+
+
+def _framed_slot(found: Found, i: int) -> bool:
+    """A capitalised word the words around call a place: "X region", "the village of X"."""
+    toks = found.tokens
+    after = cues.words_after(found.text, toks, i, limit=1)
+    before = cues.words_before(found.text, toks, i)
+    return bool(after and after[0] in _designator_words() or cues.ends_with(before, "place_intro"))
+
+
+def _fuzzy_in_frames(found: Found, gaz: Gazetteer, blocked: set[int]) -> None:
+    """Misspelt names where the frame leaves no doubt that a place is meant ("Donestk
+    oblast"): the closest spellings (rapidfuzz) among names with the same first letters."""
+    covered = {i for m in found.mentions for i in range(m.first, m.last + 1)}
+    stop = cues.words("words", "stopnames")
+    added = []
+    for i, tok in enumerate(found.tokens):
+        if i in covered or i in blocked or not tok.capitalised or fold(tok.text) in stop:
+            continue
+        if len(tok.text) >= _MIN_VARIANT_LETTERS and _framed_slot(found, i):
+            cands = tuple(c for c in gaz.fuzzy(tok.text) if c.source != "demonym")
+            if cands:
+                added.append(Mention(tok.start, tok.end, fold(tok.text), cands, i, i))
+    found.mentions.extend(added)
+    found.mentions.sort(key=lambda m: m.start)
+
+
+def _lowercase_name_slot(found: Found, i: int) -> bool:
+    """A lower-case word right after "in", "near"... that could be a careless town name."""
+    tok = found.tokens[i]
+    if len(tok.text) < _MIN_LOWERCASE or not tok.text.isalpha() or not tok.text.islower():
+        return False
+    before = cues.words_before(found.text, found.tokens, i, limit=1)
+    return bool(before) and before[0] in cues.words("lowercase_preps") and \
+        fold(tok.text) not in cues.words("words", "stopnames")
+
+
+def _lowercase_match(found: Found, gaz: Gazetteer, i: int) -> Mention | None:
+    tok = found.tokens[i]
+    cands = tuple(c for c in gaz.exact(tok.text) if c.source != "demonym")
+    if not cands:
+        return None
+    return Mention(tok.start, tok.end, fold(tok.text), cands, i, i, lowercase=True)
+
+
+def _keep_lone_things(found: Found, things: list[Mention]) -> None:
+    """"Damage to the Mariupol market": a named thing alone in its sentence keeps its place."""
+    taken = {index_of(found.sentences, m.start) for m in found.mentions
+             if not any(c.source == "demonym" for c in m.candidates)}
+    found.mentions.extend(m for m in things if index_of(found.sentences, m.start) not in taken)
+    found.mentions.sort(key=lambda m: m.start)
+
+
+def _names_something_else(found: Found, m: Mention) -> str:
+    """"other" for "The Moscow Times", "the Minsk agreements", "Vulytsya Kalyuzhnoho",
+    "Velyka Komyshuvakha" (a village the gazetteer lacks); "thing" for "Gorky Park",
+    "Druzhba theatre"; "" for a place."""
+    toks = found.tokens
+    before = cues.words_before(found.text, toks, m.first, limit=1)
+    if before and before[0] in cues.words("street_before"):
+        return "other"
+    if toks[m.last].possessive or m.last + 1 >= len(toks):
+        return ""
+    nxt = toks[m.last + 1]
+    if not cues.joined(found.text, toks[m.last], nxt):
+        return ""
+    if nxt.lower in cues.words("agreement_words"):
+        return "other"
+    if nxt.lower in cues.words("named_thing_words"):
+        return "thing"
+    opener = m.first == m.last and m.key in cues.words("compound_openers")
+    organisation = nxt.lower in cues.words("organisation_words")
+    return "other" if nxt.capitalised and (opener or organisation) else ""
+
+
+# ---- what the surrounding words say -------------------------------------------------------
+
+
+def _demonyms(found: Found) -> None:
+    """A demonym names its country only before a territory noun ("Belarusian territory")."""
+    nouns = [tuple(n.split()) for n in lexicon.load("countries")["territory_nouns"]]
+    for m in found.mentions:
+        if not any(c.source == "demonym" for c in m.candidates):
+            continue
+        m.candidates = tuple(c for c in m.candidates if c.source == "demonym")
+        after = cues.words_after(found.text, found.tokens, m.last, limit=5)
+        noun = max((n for n in nouns if tuple(after[: len(n)]) == n), key=len, default=None)
+        # "the Russian border city of Belgorod": the noun qualifies another place word.
+        compound = noun is not None and after[len(noun):len(noun) + 1] and \
+            after[len(noun)] in _designator_words()
+        if noun is None or compound or found.tokens[m.last].possessive:
+            m.context_only = True
+            continue
+        m.mode, m.cue = "territory", "strong"
+        m.end = found.tokens[m.last + len(noun)].end
+
+
+def _designator_words() -> set[str]:
+    regions = lexicon.load("regions")["designators"]
+    return set(regions["region"]) | set(regions["place"])
+
+
+def _designators(found: Found) -> None:
+    """"Brest region", "Kyiv city": the word after the name says what kind of place it is."""
+    regions = lexicon.load("regions")["designators"]
+    region_words, place_words = set(regions["region"]), set(regions["place"])
+    for m in found.mentions:
+        if m.context_only or found.tokens[m.last].possessive:
+            continue
+        after = cues.words_after(found.text, found.tokens, m.last, limit=1)
+        if after and after[0] in region_words | place_words:
+            m.mode = "region" if after[0] in region_words else "place"
+            m.cue, m.designator = "strong", after[0]
+            m.end = found.tokens[m.last + 1].end
+
+
+def _intros(found: Found) -> None:
+    """"the village of X" makes X a town; "the regions of X" makes X a region; "in X" is a
+    weak place cue."""
+    for m in found.mentions:
+        before = cues.words_before(found.text, found.tokens, m.first)
+        if cues.ends_with(before, "place_intro") and m.mode == "bare":
+            m.mode, m.cue = "place", "strong"
+        elif cues.ends_with(before, "region_intro") and m.mode == "bare":
+            m.mode, m.cue = "region", "strong"
+        elif m.cue is None and before and cues.strip_fillers(before)[-1:] and \
+                cues.strip_fillers(before)[-1] in cues.words("place_preps"):
+            m.cue = "weak"
+
+
+def _chains(found: Found) -> list[list[int]]:
+    """Runs of mentions joined by commas, "and" or "or"."""
+    chains: list[list[int]] = []
+    ms = found.mentions
+    for k, m in enumerate(ms):
+        gap = found.text[ms[k - 1].end:m.start] if k else ""
+        if k and _LIST_GAP.fullmatch(gap) and _listable(ms[k - 1]) and _listable(m):
+            chains[-1].append(k)
+        else:
+            chains.append([k])
+    return chains
+
+
+def _plural(m: Mention) -> bool:
+    return bool(m.designator) and m.designator.endswith("s") and m.mode == "region"
+
+
+def _lists(found: Found) -> None:
+    """"the Kyiv and Sumy regions", "the regions of Kherson and Zaporizhzhia": every member
+    of a list takes the designator of its end (or the intro of its start). "Izyum, Kharkiv
+    region" is no list: the region holds the town (see ``_containers``)."""
+    ms = found.mentions
+    for chain in _chains(found):
+        if len(chain) < 2:
+            continue
+        last, first = ms[chain[-1]], ms[chain[0]]
+        gap = found.text[ms[chain[-2]].end:last.start]
+        joined = bool(re.search(r"\b(?:and|or)\b|&", gap))
+        if last.mode == "region" and not (joined or _plural(last)):
+            continue
+        for k in chain[1:]:
+            ms[k].head = chain[0]
+        region_intro = first.mode == "region" and first.designator is None
+        if (last.mode == "region" and last.designator) or region_intro:
+            for k in chain:
+                if ms[k].mode == "bare":
+                    ms[k].mode, ms[k].cue = "region", "strong"
+
+
+def _listable(m: Mention) -> bool:
+    return not m.context_only and m.mode not in ("capital", "capital_region")
+
+
+def _holds(m: Mention) -> bool:
+    return m.mode == "region" or any(c.kind in ("country", "admin1", "area")
+                                     for c in m.candidates)
+
+
+def _containers(found: Found) -> None:
+    """"Mozyr in Belarus", "Petrikov, Belarus", "Desna in the northern Chernigiv region"."""
+    fillers = "|".join(re.escape(w) for w in sorted(cues.words("fillers")))
+    gap_in = re.compile(rf"\s+in\s+(?:(?:{fillers})\s+)*", re.IGNORECASE)
+    gap_of = re.compile(rf",?\s+(?:of|in)\s+(?:(?:{fillers})\s+)*|,\s*", re.IGNORECASE)
+    possessive = re.compile(rf"['’ʼ]s?\s+(?:(?:{fillers})\s+)*", re.IGNORECASE)
+    ms = found.mentions
+    for k in range(len(ms) - 1):
+        m, nxt = ms[k], ms[k + 1]
+        gap = found.text[m.end:nxt.start]
+        if found.tokens[m.last].possessive and possessive.fullmatch(gap) and \
+                _listable(m) and _listable(nxt) and not m.actor:
+            nxt.within = k  # "Crimea's Saki region", "Moscow's Krasnoselsky district"
+            continue
+        if m.designator in ("district", "raion", "rayon") and gap_of.fullmatch(gap) and \
+                _listable(nxt) and any(c.kind == "place" for c in nxt.candidates):
+            m.within = k + 1  # "the Podilskyi district of Kyiv", "Zhuralivka district, Kharkiv"
+            continue
+        if not _listable(m) or not _listable(nxt) or not _holds(nxt) or m.mode == "region" and \
+                nxt.mode == "region" or all(c.kind == "country" for c in m.candidates):
+            continue
+        country = any(c.kind == "country" for c in nxt.candidates) and nxt.mode == "bare"
+        region = nxt.mode == "region" and not _plural(nxt)
+        # "Petrikov, Belarus", "Izyum, Kharkiv region", "Kakhovka Kherson Oblast"
+        apposed = re.fullmatch(r",?[ \t\u00a0]*", gap) and nxt.head is None and (country or region)
+        if apposed or gap_in.fullmatch(gap):
+            m.within = k + 1
+            m.cue = "strong"
+
+
+def _neighbour_names(found: Found, m: Mention) -> list[int]:
+    """Capitalised words right before and after a mention: not stop words, not a sentence's
+    first word ("Shelled Kharkiv School"), not adjectives like "Russian-occupied"."""
+    toks, out = found.tokens, []
+    stop = cues.words("words", "stopnames")
+    if m.first > 0 and cues.joined(found.text, toks[m.first - 1], toks[m.first]):
+        before = toks[m.first - 1]
+        opening = index_of(found.sentences, before.start) != index_of(found.sentences,
+                                                                       before.start - 1)
+        compound = "-" in before.text and before.text.rsplit("-", 1)[1].islower()
+        if not opening and not compound:
+            out.append(m.first - 1)
+    last = m.last + 1 if m.end > toks[m.last].end else m.last
+    if last + 1 < len(toks) and cues.joined(found.text, toks[last], toks[last + 1]):
+        out.append(last + 1)
+    return [i for i in out if toks[i].capitalised and fold(toks[i].text) not in stop]
+
+
+def _embedded(found: Found) -> None:
+    """Marks mentions inside longer capitalised names ("Casey Merriman", "Pearl Harbor").
+    Regions, countries and demonyms beside a name do not count ("Kakhovka Kherson Oblast"),
+    nor do words naming the town's own facilities ("Kherson Airbase")."""
+    covering = {}
+    for m in found.mentions:
+        for i in range(m.first, m.last + 1):
+            covering[i] = m
+    facilities = cues.words("facility_words")
+    for m in found.mentions:
+        if m.context_only or m.mode in ("capital", "capital_region", "territory"):
+            continue
+        for i in _neighbour_names(found, m):
+            other = covering.get(i)
+            if other is not None and (other.context_only or other.mode == "region" or all(
+                    c.kind in ("country", "admin1", "area") for c in other.candidates)):
+                continue
+            if i > m.last and found.tokens[i].lower in facilities:
+                continue
+            m.embedded = "inner" if i < m.first else m.embedded or "lead"
+
+
+def _locate(found: Found) -> None:
+    for m in found.mentions:
+        m.sentence = index_of(found.sentences, m.start)
+        m.paragraph = index_of(found.paragraphs, m.start)
+        lead = found.text[found.sentences[m.sentence][0]:m.start]
+        m.initial = not lead.strip(" \t\n\"“‘'(«")
+
+
+def find(text: str, gaz: Gazetteer) -> Found:
+    """Every place-name mention in ``text``, with its candidates and local cues."""
+    found = Found(text, tokenize(text), sentences(text), paragraphs(text))
+    _match_names(found, gaz)
+    found.mentions.extend(actors.capital_mentions(found))
+    found.mentions.sort(key=lambda m: m.start)
+    _demonyms(found)
+    _designators(found)
+    _intros(found)
+    _lists(found)
+    _containers(found)
+    _embedded(found)
+    actors.mark(found)
+    _locate(found)
+    return found

@@ -1,0 +1,382 @@
+"""Choosing the entry each mention stands for, from the context (never a capital fallback).
+
+Each candidate is scored (weights in ``data/geo/resolve.yaml``): what it is and how many live
+there, how the name met it, the words around the name, and the places around it: a region
+named in the same sentence, paragraph or article ("the village of Desna in the northern
+Chernigiv region"), an explicit country ("Petrikov, Belarus"), the countries the text names,
+the country hint. One name means one place throughout a text (the context of all its
+mentions counts), and a second pass uses what the first resolved as context.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
+from functools import cache
+from typing import Any
+
+from sitrep.geo import lexicon
+from sitrep.geo.gazetteer import Candidate, Gazetteer
+from sitrep.geo.mention import Found, Mention
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    index: int  # of the mention in ``Found.mentions``
+    candidate: Candidate
+    score: float
+
+
+@cache
+def _w() -> dict[str, Any]:
+    return lexicon.load("resolve")
+
+
+def _group_key(m: Mention) -> tuple[str, str]:
+    """Mentions of one name that must mean one thing: "the village of Desna" and a later
+    "Desna" are one town; "Kyiv" and "Kyiv region" are not one entry."""
+    mode = m.mode if m.mode in ("region", "territory") else "bare"
+    return m.key, mode
+
+
+@dataclass
+class _Context:
+    """Which countries and regions each sentence, paragraph and the article name, and by
+    which name groups (so a group is never its own evidence)."""
+
+    hint: str | None
+    seen: dict[tuple[str, int, str], set[tuple[str, str]]] = field(
+        default_factory=lambda: defaultdict(set))
+    within_country: dict[int, set[str]] = field(default_factory=dict)
+    within_admin1: dict[int, set[str]] = field(default_factory=dict)
+    points: list[tuple[tuple[str, str], float, float]] = field(default_factory=list)
+    # mentions held by a town ("X district of Kyiv"): only entries in the town's region count
+    strict: set[int] = field(default_factory=set)
+    countries: dict[str, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))
+
+    def add(self, m: Mention, what: str, code: str | None) -> None:
+        if not code:
+            return
+        group = _group_key(m)
+        for level, idx in (("s", m.sentence), ("p", m.paragraph), ("a", 0)):
+            self.seen[(f"{what}{level}", idx, code)].add(group)
+        if what == "country":
+            self.countries[code].add(group)
+
+    def has(self, what: str, level: str, idx: int, code: str | None, group: tuple[str, str]
+            ) -> bool:
+        return bool(code) and bool(self.seen.get((f"{what}{level}", idx, code), set()) - {group})
+
+
+# ---- context ------------------------------------------------------------------------
+
+
+def _seed(found: Found, hint: str | None) -> _Context:
+    """Context before anything is resolved: countries, demonyms and named regions."""
+    ctx = _Context(hint)
+    for m in found.mentions:
+        if m.actor:
+            continue
+        if m.mode == "capital" or m.mode == "capital_region":
+            ctx.add(m, "country", m.country_ref)
+            continue
+        kinds = {c.kind for c in m.candidates}
+        if m.context_only:
+            for code in {c.country for c in m.candidates}:
+                ctx.add(m, "demonym", code)
+        elif "country" in kinds or "area" in kinds and len(kinds) == 1:
+            for code in {c.country for c in m.candidates if c.kind in ("country", "area")}:
+                ctx.add(m, "country", code)
+        if m.mode == "region":
+            for code in {c.admin1 for c in m.candidates if c.admin1}:
+                ctx.add(m, "admin1", code)
+    for k, m in enumerate(found.mentions):
+        if m.within is not None:
+            holder = found.mentions[m.within].candidates
+            ctx.within_country[k] = {c.country for c in holder if c.country}
+            if found.mentions[m.within].mode == "region":
+                ctx.within_admin1[k] = {c.admin1 for c in holder if c.admin1}
+    return ctx
+
+
+def _from_picks(found: Found, picks: dict[int, Resolved], hint: str | None) -> _Context:
+    """Context after a first pass: what each resolved mention turned out to be."""
+    ctx = _Context(hint)
+    for k, r in picks.items():
+        m, c = found.mentions[k], r.candidate
+        ctx.add(m, "country", c.country)
+        ctx.add(m, "admin1" if c.kind == "admin1" else "town", c.admin1)
+        if c.kind == "place" and c.lat is not None and c.lon is not None:
+            ctx.points.append((_group_key(m), c.lat, c.lon))
+    for k, m in enumerate(found.mentions):
+        if m.context_only and not m.actor:
+            for code in {c.country for c in m.candidates}:
+                ctx.add(m, "demonym", code)
+        holder = picks.get(m.within) if m.within is not None else None
+        if holder is not None:
+            ctx.within_country[k] = {holder.candidate.country or ""}
+            if holder.candidate.kind in ("admin1", "place"):
+                ctx.within_admin1[k] = {holder.candidate.admin1 or ""}
+            if holder.candidate.kind == "place":
+                ctx.strict.add(k)
+    return ctx
+
+
+# ---- scoring ------------------------------------------------------------------------
+
+
+def _prior(c: Candidate) -> float:
+    p = _w()["prior"]
+    if c.kind == "place":
+        size = p["place_per_log10_population"] * math.log10(c.population + 1)
+        return p["place"] + size + (p["capital"] if c.capital else 0.0)
+    return float(p[c.kind])
+
+
+def _match(c: Candidate) -> float:
+    m = _w()["match"]
+    score = float(m.get(c.source, 0.0))
+    if c.source in ("variant", "fuzzy"):
+        score -= m[f"{c.source}_per_point_below_100"] * (100.0 - c.score)
+    elif c.source == "via_town":  # the town's spelling counts as it did for the town
+        score -= m["variant_per_point_below_100"] * (100.0 - c.score)
+    return score
+
+
+def _admin1_score(ctx: _Context, m: Mention, code: str | None, group: tuple[str, str]) -> float:
+    w = _w()["context"]
+    for level, idx, weight in (("s", m.sentence, w["admin1_sentence"]),
+                               ("p", m.paragraph, w["admin1_paragraph"]),
+                               ("a", 0, w["admin1_article"])):
+        if ctx.has("admin1", level, idx, code, group):
+            return float(weight)
+    return w["town_admin1_sentence"] if ctx.has("town", "s", m.sentence, code, group) else 0.0
+
+
+def _country_score(ctx: _Context, m: Mention, code: str | None, group: tuple[str, str]) -> float:
+    w = _w()["context"]
+    for level, idx, weight in (("s", m.sentence, w["country_sentence"]),
+                               ("p", m.paragraph, w["country_paragraph"]),
+                               ("a", 0, w["country_article"])):
+        if ctx.has("country", level, idx, code, group):
+            return float(weight)
+    if ctx.hint and code == ctx.hint:
+        return float(w["country_hint"])
+    if ctx.has("demonym", "s", m.sentence, code, group):
+        return float(w["demonym_sentence"])
+    named = any(groups - {group} for groups in ctx.countries.values())
+    return float(w["country_unmentioned"]) if named else 0.0
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + \
+        math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 12742.0 * math.asin(math.sqrt(a))
+
+
+def _proximity(ctx: _Context, c: Candidate, group: tuple[str, str]) -> float:
+    """Towns of one text tend to lie near each other: a bonus for a candidate close to the
+    other towns already resolved."""
+    if c.kind != "place" or c.lat is None or c.lon is None:
+        return 0.0
+    near = [_km(c.lat, c.lon, lat, lon) for g, lat, lon in ctx.points if g != group]
+    if not near:
+        return 0.0
+    closest = min(near)
+    for limit_km, bonus in _w()["proximity"]:
+        if closest <= limit_km:
+            return float(bonus)
+    return 0.0
+
+
+def _context_score(ctx: _Context, k: int, m: Mention, c: Candidate) -> float:
+    w = _w()["context"]
+    group = _group_key(m)
+    score = 0.0
+    explicit = ctx.within_country.get(k)
+    if explicit:
+        score += w["within_country"] if c.country in explicit else w["within_country_mismatch"]
+    if c.admin1 and c.admin1 in ctx.within_admin1.get(k, ()):
+        score += w["within_admin1"]
+    score += _admin1_score(ctx, m, c.admin1, group)
+    if not explicit and c.kind != "country":
+        score += _country_score(ctx, m, c.country, group)
+    score += _proximity(ctx, c, group)
+    if m.cue:
+        return score + float(_w()["cue"][m.cue])
+    one_word = m.first == m.last
+    return score + float(_w()["sentence_initial"]) if m.initial and one_word else score
+
+
+# ---- candidates per kind of mention -----------------------------------------------------
+
+
+def _as_regions(cands: tuple[Candidate, ...], gaz: Gazetteer) -> list[Candidate]:
+    """For "X region": X's regions; failing those, the regions of the towns called X; for
+    "the region of Moldova", the country."""
+    out: dict[str, Candidate] = {}
+    for c in cands:
+        if c.kind in ("admin1", "area"):
+            key = c.admin1 or c.name
+            out.setdefault(key, c)
+    if out:
+        return list(out.values())
+    countries = [c for c in cands if c.kind == "country"]
+    if countries:
+        return countries
+    for c in cands:
+        if c.kind == "place" and c.admin1 and c.admin1 not in out:
+            region = gaz.admin1(c.admin1)
+            if region is not None:
+                out[c.admin1] = replace(region, source="via_town", score=c.score)
+    return list(out.values())
+
+
+def _eligible(m: Mention, gaz: Gazetteer) -> list[Candidate]:
+    cands = m.candidates
+    if m.mode == "territory":
+        return [c for c in cands if c.kind == "country"]
+    if m.mode == "region":
+        return _as_regions(cands, gaz)
+    places = [c for c in cands if c.kind == "place"]
+    if m.mode == "place" and places:
+        return places
+    countries = [c for c in cands if c.kind == "country" and c.source != "demonym"]
+    if countries:
+        return countries  # "Mexico", "Jordan": a country's name means the country
+    pool = [c for c in cands if not (c.kind == "admin1" and c.source == "base")]
+    return pool + _regional_capitals(pool, m, gaz)
+
+
+def _regional_capitals(pool: list[Candidate], m: Mention, gaz: Gazetteer) -> list[Candidate]:
+    """"Vinnitsa" matched only the region's news form: its town, spelt differently, is
+    what a bare name means."""
+    codes = {c.admin1 for c in pool if c.kind == "admin1"}
+    codes -= {c.admin1 for c in pool if c.kind == "place"}
+    if not codes:
+        return []
+    return [c for c in gaz.variants(m.key) if c.kind == "place" and c.admin1 in codes]
+
+
+def _kind_adjust(c: Candidate, m: Mention, pool: list[Candidate]) -> float:
+    if m.mode == "region":
+        if c.source == "via_town":
+            return float(_w()["region_via_town"])
+        return float(_w()["region_city_admin1"]) if c.is_city_admin1 else 0.0
+    if c.kind == "admin1" and any(p.kind == "place" and p.country == c.country for p in pool):
+        return float(_w()["bare_admin1_with_town"])
+    return 0.0
+
+
+@cache
+def _first_names() -> frozenset[str]:
+    return lexicon.word_set("stopnames", "first_names")
+
+
+def _framed(m: Mention) -> bool:
+    """Words around the name say it is a place: a cue, a list, a container."""
+    return bool(m.cue) or m.within is not None or m.head is not None
+
+
+def _supported(ctx: _Context, m: Mention, c: Candidate) -> bool:
+    """A name inside a longer capitalised name needs a strong frame; a spelling variant needs
+    a frame; a capitalised word opening a sentence needs a frame or its country named (or
+    hinted); any other name needs nothing."""
+    if c.source in ("variant", "fuzzy") and not _framed(m):
+        return False
+    if m.key in _first_names() and not m.cue and m.first == m.last:
+        return False  # "Nadezhda, a doctor", "Lisa has gone": a given name alone
+    if m.lowercase:
+        # "fires in kharkiv": only a big town of a country the text names or hints
+        known = c.country == ctx.hint or ctx.has("country", "a", 0, c.country, _group_key(m))
+        return known and (c.kind != "place" or c.population >= _w()["lowercase_population"])
+    if m.embedded:
+        framed = m.cue == "strong" or m.within is not None or m.head is not None
+        # "Mykolaiv Oncology Hospital": a town of some size opening a name that is its own.
+        known = c.country == ctx.hint or ctx.has("country", "a", 0, c.country, _group_key(m))
+        big = c.population >= _w()["embedded_lead_population"] or c.kind != "place"
+        return framed or (m.embedded == "lead" and big and known)
+    if not (m.initial and m.first == m.last) or _framed(m) or c.country == ctx.hint:
+        return True
+    return ctx.has("country", "a", 0, c.country, _group_key(m))
+
+
+def _best(found: Found, gaz: Gazetteer, ctx: _Context, members: list[int]) -> Resolved | None:
+    """The best candidate for a group of mentions of one name, if it reaches the threshold."""
+    first = found.mentions[members[0]]
+    pool = _eligible(first, gaz)
+    if not pool:
+        return None
+    one_country = len({c.country for c in pool}) == 1
+    best: Resolved | None = None
+    for c in pool:
+        if not any(_supported(ctx, found.mentions[k], c) for k in members):
+            continue
+        if any(k in ctx.strict and c.admin1 not in ctx.within_admin1[k] for k in members):
+            continue
+        base = _prior(c) + _match(c) + _kind_adjust(c, first, pool)
+        base += _w()["context"]["one_country"] if one_country else 0.0
+        score = base + max(_context_score(ctx, k, found.mentions[k], c) for k in members)
+        if best is None or score > best.score:
+            best = Resolved(members[0], c, score)
+    return best if best is not None and best.score >= _w()["threshold"] else None
+
+
+def _pass(found: Found, gaz: Gazetteer, ctx: _Context) -> dict[int, Resolved]:
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for k, m in enumerate(found.mentions):
+        if not (m.actor or m.context_only or m.mode in ("capital", "capital_region")):
+            groups[_group_key(m)].append(k)
+    picks: dict[int, Resolved] = {}
+    for members in groups.values():
+        best = _best(found, gaz, ctx, members)
+        if best is not None:
+            picks.update({k: replace(best, index=k) for k in members})
+    return picks
+
+
+# ---- "the capital" --------------------------------------------------------------------
+
+
+def _capital_country(found: Found, k: int, picks: dict[int, Resolved], hint: str | None
+                     ) -> str | None:
+    """The country "the capital" belongs to: named, else the towns of its sentence, else
+    the nearest town before it, else the hint."""
+    m = found.mentions[k]
+    if m.country_ref:
+        return m.country_ref
+    same = Counter(r.candidate.country for j, r in picks.items()
+                   if found.mentions[j].sentence == m.sentence and r.candidate.kind != "country")
+    for other in found.mentions:
+        if other.actor and other.sentence == m.sentence:
+            same.update(c.country for c in other.candidates if c.capital)
+    if same:
+        return same.most_common(1)[0][0]
+    before = [r for j, r in sorted(picks.items()) if j < k and r.candidate.kind != "country"]
+    if before:
+        return before[-1].candidate.country
+    return hint
+
+
+def _capitals(found: Found, gaz: Gazetteer, picks: dict[int, Resolved], hint: str | None
+              ) -> dict[int, Resolved]:
+    out = {}
+    for k, m in enumerate(found.mentions):
+        if m.mode not in ("capital", "capital_region") or m.actor:
+            continue
+        country = _capital_country(found, k, picks, hint)
+        if not country:
+            continue
+        cand = gaz.capital_region(country) if m.mode == "capital_region" else gaz.capital(country)
+        if cand is not None:
+            out[k] = Resolved(k, cand, _w()["threshold"])
+    return out
+
+
+def resolve(found: Found, gaz: Gazetteer, hint: str | None = None) -> list[Resolved]:
+    """The entry each mention of ``found`` stands for (mentions left unresolved are left out)."""
+    first = _pass(found, gaz, _seed(found, hint))
+    picks = _pass(found, gaz, _from_picks(found, first, hint))
+    picks.update(_capitals(found, gaz, picks, hint))
+    return [picks[k] for k in sorted(picks)]

@@ -1,0 +1,102 @@
+"""The role a place plays, read from the words right before it.
+
+origin: "fired from X", "launched from X", "from the town of X" (in an attack sentence);
+target: "hit/struck/targeted/shelled X", "over X", "in X" (in an attack sentence);
+place: anything else, and "arrived in X", "talks in X" whatever the sentence says.
+Members of a list take the role of its first member ("hit targets in the Kyiv and Sumy
+regions"); a container takes the role of what it holds ("from Petrykaw in southern Belarus").
+"""
+from __future__ import annotations
+
+from functools import cache
+
+from sitrep.geo import cues, lexicon
+from sitrep.geo.mention import Found, Mention
+
+_AFTER_WINDOW = 4
+
+
+@cache
+def _attack_phrases() -> tuple[frozenset[str], tuple[str, ...]]:
+    words = cues.words("attack_words")
+    return (frozenset(w for w in words if " " not in w),
+            tuple(w for w in words if " " in w))
+
+
+def _near_attack(found: Found, m: Mention) -> bool:
+    """An attack word shortly before the place, or just after it, in its sentence."""
+    window = int(lexicon.load("cues")["attack_window"])
+    start, end = found.sentences[m.sentence]
+    near = [t.lower for t in found.tokens[max(0, m.first - window):m.last + 1 + _AFTER_WINDOW]
+            if start <= t.start < end]
+    singles, multi = _attack_phrases()
+    joined = " ".join(near)
+    return bool(singles.intersection(near)) or any(p in joined for p in multi)
+
+
+@cache
+def _demonyms() -> frozenset[str]:
+    lists = lexicon.load("countries")["demonyms"].values()
+    return frozenset(d.lower() for names in lists for d in names)
+
+
+def _lead(found: Found, m: Mention) -> list[str]:
+    """The words before a mention with fillers, demonyms ("the Russian border city of") and
+    "the town of" intros taken off."""
+    seq = cues.words_before(found.text, found.tokens, m.first, limit=10)
+    while True:
+        trimmed = cues.strip_fillers(seq)
+        while trimmed and trimmed[-1] in _demonyms():
+            trimmed = cues.strip_fillers(trimmed[:-1])
+        intro = cues.ends_with(trimmed, "place_intro") or cues.ends_with(trimmed, "region_intro")
+        if intro:
+            trimmed = trimmed[: len(trimmed) - len(intro)]
+        if trimmed == seq:
+            return seq
+        seq = trimmed
+
+
+def local_role(found: Found, m: Mention) -> str:
+    """The role the words right before ``m`` give it ("Russia's" is never a target)."""
+    if found.tokens[m.last].possessive:
+        return "place"
+    lead = _lead(found, m)
+    if cues.ends_with(lead, "place_before"):
+        return "place"
+    if cues.ends_with(lead, "origin_before"):
+        return "origin"
+    if cues.ends_with(lead, "target_before"):
+        return "target"
+    attack = _near_attack(found, m)
+    if attack and cues.ends_with(lead, "origin_preps"):
+        return "origin"
+    if attack and cues.ends_with(lead, "target_preps"):
+        return "target"
+    return "place"
+
+
+def _target_after(found: Found, m: Mention) -> bool:
+    """"Sumy region came under fire", "Chernigov, Kiev and Sumy regions suffered"."""
+    last = m.last + 1 if m.end > found.tokens[m.last].end else m.last
+    after = cues.words_after(found.text, found.tokens, last, limit=4)
+    return cues.starts_with(after, "target_after") is not None
+
+
+def roles(found: Found) -> list[str]:
+    """The role of every mention of ``found``, in order."""
+    ms = found.mentions
+    out = [local_role(found, m) if m.head is None else "" for m in ms]
+    tails: dict[int, int] = {}
+    for k, m in enumerate(ms):
+        if m.head is not None:
+            out[k] = out[m.head] or local_role(found, m)
+        tails[m.head if m.head is not None else k] = k
+    for head, tail in tails.items():
+        if out[head] == "place" and _target_after(found, ms[tail]):
+            for k, m in enumerate(ms):
+                if k == head or m.head == head:
+                    out[k] = "target"
+    for k, m in enumerate(ms):
+        if m.within is not None and out[k] != "place":
+            out[m.within] = out[k]
+    return out

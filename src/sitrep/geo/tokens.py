@@ -1,0 +1,94 @@
+"""Words, sentences and paragraphs of a text, with offsets, for the place finder.
+
+A light tokenizer of our own: the geoparser needs capitalisation, possessives and offsets,
+not a full NLP pipeline, and must stay fast on thousands of short texts.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_WORD = re.compile(r"[^\W\d_]+(?:[-'’ʼ][^\W\d_]+)*|\d+(?:[.,]\d+)*")
+_POSSESSIVE = ("'s", "’s", "ʼs")
+_APOSTROPHES = "'’ʼ"
+# Periods after these words do not end a sentence.
+_ABBREVIATIONS = frozenset(
+    "st mt ft mr mrs ms dr gen lt col maj capt sgt adm gov sen rep prof jr sr vs etc no "
+    "jan feb mar apr jun jul aug sep sept oct nov dec approx inc ltd co corp u s".split())
+_PARAGRAPH = re.compile(r"\n\s*\n")
+_SENTENCE_END = re.compile(r"[.!?]+[\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])|\n+")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str  # the word without a possessive ending
+    start: int
+    end: int  # end of the word, before any possessive ending
+    possessive: bool = False
+
+    @property
+    def capitalised(self) -> bool:
+        return self.text[:1].isupper()
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+
+def _token(text: str, match: re.Match[str]) -> Token:
+    word, start, end = match.group(), match.start(), match.end()
+    for ending in _POSSESSIVE:
+        if word.endswith(ending) and len(word) > 2:
+            return Token(word[: -len(ending)], start, end - len(ending), True)
+    # "Belarus' border": an apostrophe after a final s, not followed by a letter.
+    after = text[end:end + 2]
+    if word.endswith("s") and after[:1] in _APOSTROPHES and not after[1:2].isalpha():
+        return Token(word, start, end, True)
+    return Token(word, start, end)
+
+
+def tokenize(text: str) -> list[Token]:
+    return [_token(text, m) for m in _WORD.finditer(text)]
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """Paragraph spans: blank lines separate paragraphs."""
+    spans, start = [], 0
+    for match in _PARAGRAPH.finditer(text):
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(text)))
+    return [s for s in spans if s[1] > s[0]]
+
+
+def _abbreviation_before(text: str, pos: int) -> bool:
+    """True when the period at ``pos`` ends an abbreviation or an initial ("St.", "J.")."""
+    if text[pos:pos + 1] != ".":
+        return False
+    head = text[max(0, pos - 12):pos]
+    word = re.split(r"[^\w]", head)[-1]
+    return word.lower() in _ABBREVIATIONS or (len(word) == 1 and word.isupper())
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans: end punctuation before a capital, or a line break."""
+    spans, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        if _abbreviation_before(text, match.start()):
+            continue
+        spans.append((start, match.start() + 1 if text[match.start()] != "\n" else match.start()))
+        start = match.end()
+    spans.append((start, len(text)))
+    return [s for s in spans if text[s[0]:s[1]].strip()]
+
+
+def index_of(spans: list[tuple[int, int]], pos: int) -> int:
+    """Which span holds offset ``pos`` (the last one starting at or before it)."""
+    lo, hi = 0, len(spans) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if spans[mid][0] <= pos:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
