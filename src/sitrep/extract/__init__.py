@@ -46,7 +46,8 @@ def annotate(article: Article, places: list[Place], lex: Lexicon) -> list[Senten
     for i, s in enumerate(spans):
         found = attributions(text, s.start, s.end, lex, previous)
         previous = found[-1].claimant if found else previous
-        out.append(Sentence(i, s.paragraph, s.start, s.end, trig[i], weap[i], plc[i], times[i], found))
+        recent = [p for j in range(max(0, i - 2), i) for p in plc[j] if p.precision != "country"]
+        out.append(Sentence(i, s.paragraph, s.start, s.end, trig[i], weap[i], plc[i], times[i], found, recent))
     return out
 
 

@@ -31,6 +31,10 @@ _METONYM_ACTS = re.compile(r"(?:’s|'s)?\s+(?:has |have |had |also |later )?(?:
                            r"air defen[cs]es?|has been|will|would)\b", re.IGNORECASE)
 _AIRSPACE_OF = re.compile(r"\b(?P<a>[A-Z]\w+)(?:’s|'s) air ?space|\bair ?space of (?:the )?(?P<b>[A-Z]\w+)|"
                           r"\b(?:entered|into|over|crossed) (?P<c>[A-Z]\w+)\b")
+_LANDED = re.compile(r"\b(?:missiles?|rockets?|drones?|projectiles?|shells?)\b[^.;]{0,80}?\b(?:landed|fell|crashed|exploded|"
+                     r"struck|hit|came down|killed|entered)\b|\b(?:landed|fell|crashed|exploded|came down)\b", re.IGNORECASE)
+_THE_PLACE = re.compile(r"\b(?:in|near|outside|on|of|at) the (?P<kind>city|town|village|settlement|region|province|oblast)\b",
+                        re.IGNORECASE)
 _DEBRIS = re.compile(r"\b(?:debris|fragments|wreckage|remains)\b", re.IGNORECASE)
 NON_ATTACK_PLACE_CUE = re.compile(r"\b(?:in|at|to|into|visit(?:ed|s|ing)?|arriv\w+ (?:in|at))\s+(?:the\s+)?(?:\w+\s+){0,3}$",
                                   re.IGNORECASE)
@@ -82,6 +86,7 @@ class Sentence:
     places: list[Place]
     times: list[TimePhrase]
     attributions: list[Attribution]
+    context_places: list[Place] = field(default_factory=list)  # named in the sentences just before
 
 
 def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -205,6 +210,16 @@ def _attribution_spans(text: str, clause: tuple[int, int], lex: Lexicon) -> list
     return spans
 
 
+def _the_place(sent: Sentence, clause: tuple[int, int], text: str, named: tuple[Place, ...]) -> tuple[Place, ...]:
+    """ "Four people were killed in the city": the city named just before."""
+    m = _THE_PLACE.search(text, *clause)
+    if not m or any(p.precision != "country" for p in named):
+        return ()
+    want = "place" if m.group("kind").lower() in ("city", "town", "village", "settlement") else "admin1"
+    found = next((p for p in reversed(sent.context_places) if p.precision == want), None)
+    return (replace(found, role="target", start=m.start(), end=m.end()),) if found else ()
+
+
 def _is_locator(text: str, clause: tuple[int, int], p: Place) -> bool:
     """ "near Kyiv", "outside the city of Kharkiv": a reference point, weaker than the place hit."""
     return bool(_LOCATOR_BEFORE.search(text, max(clause[0], p.start - 50), p.start))
@@ -222,18 +237,20 @@ def _places_for(sent: Sentence, clause: tuple[int, int], text: str, etype: str, 
     quoted = _attribution_spans(text, clause, lex)
     named = [p for p in sent.places if p.start is not None and _inside(p.start, p.end, clause)
              and not any(s <= p.start < e for s, e in quoted) and not _metonym(text, p, lex)]
-    if etype in ("diplomacy", "posture", "battle"):  # where it happened, not every place it names
+    if etype in ("diplomacy", "posture"):  # where it happened, not every place it names
         named = [p for p in named if NON_ATTACK_PLACE_CUE.search(text, max(clause[0], p.start - 40), p.start)]
     else:  # a country named as a whole is an actor unless the clause scopes it ("across Ukraine")
         named = [p for p in named if p.precision != "country" or p.role == "origin"]
     places = _with_roles(named, text, clause, etype)
     if etype in ("attack", "incursion"):
-        places += tuple(_country_scope(text, clause, lex, target_side))
+        places += _the_place(sent, clause, text, places) + tuple(_country_scope(text, clause, lex, target_side))
     locators = {p.start for p in places if p.start is not None and _is_locator(text, clause, p)}
     # a place that is only a reference point still locates an event that has figures
     scope = _scope(places, locators)
     if scope == "country" and any(p.start in locators for p in places):
         scope = "vicinity"
+    if scope == "specific":  # "Cherkasy, 160 km south of Kyiv": Kyiv only locates Cherkasy
+        places = tuple(p for p in places if p.start not in locators)
     return places, scope
 
 
@@ -280,6 +297,8 @@ def _retype(etype: str, subtype: str, places: tuple[Place, ...], actors: Actors,
     debris or a stray missile over one of the warring sides is part of the attack."""
     at_war = set(lex.belligerents)
     struck = next((p.country for p in places if p.role == "target" and p.precision != "country"), None)
+    if struck and not (_DEBRIS.search(text, *clause) or _LANDED.search(text, *clause)):
+        struck = None  # a place named beside an attack ("ahead of a summit in Madrid") was not hit
     target = defender or struck or actors.target
     if etype == "attack" and (defender or struck) and target not in at_war:
         return "incursion", "debris" if _DEBRIS.search(text, *clause) else "airspace"

@@ -13,7 +13,8 @@ from sitrep.extract.lexicon import Lexicon
 MAX_WORDS = 12
 _BOUNDARY = re.compile(r"(?:^|[,;:“”\"(]|\s[—–-]\s|\b(?:and|but|while|although|as|that|after|with|which|because)\b)\s*", re.IGNORECASE)
 _NP_END = re.compile(r"\s*(?:[,;:.!?“”\"()]|\s[—–]\s|\b(?:that|who|which|when|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|in a statement)\b)", re.IGNORECASE)
-_TAIL = re.compile(r"^[\s,]*(?:(?:in|on|to|via|at|late|early|earlier|later|yesterday|today|a|an|the|its|his|her|their)\b"
+_TAIL = re.compile(r"^[\s,]*(?:(?:in|on|to|via|at|late|early|earlier|later|yesterday|today|a|an|the|its|his|her|their|"
+                   r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|this|last|overnight|separately)\b"
                    r"(?![^,;:.!?]*\bthat\b)(?:\s*[\w’'-]+){0,7})?[.!?”\"]*\s*$", re.IGNORECASE)
 _PARTICIPLE = re.compile(r"ing$")
 _LEADING = re.compile(r"^(?:(?:but|and|as|while|although|that|with|however|what|meanwhile|earlier|later|separately|"

@@ -8,6 +8,7 @@ neither figures nor a place of its own is dropped as too vague to be an event.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -18,6 +19,7 @@ NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "s
 LEAD_PARAGRAPHS = 2
 LEAD_SENTENCES = 3  # texts scraped without paragraph breaks are one paragraph
 TEXT_DATED = ("text", "relative", "overnight", "same_day")
+_WAVE = re.compile(r"\bthe (?:[\w-]+ )?(?:barrage|wave|onslaught|bombardment|attacks|strikes)\b", re.IGNORECASE)
 ANAPHORA_REACH = 600  # characters: "the attack" points back a few sentences at most
 
 
@@ -61,7 +63,8 @@ def _from_context(c: Candidate, done: list[Candidate], lead: EventDate | None) -
             continue
         if c.anaphoric and prev.type == c.type:
             return prev.date, "context"
-        if prev.paragraph == c.paragraph and prev.date_how in TEXT_DATED and c.sentence - prev.sentence <= 1:
+        if prev.type == c.type and prev.paragraph == c.paragraph and prev.date_how in TEXT_DATED \
+                and c.sentence - prev.sentence <= 1:
             return prev.date, "context"
     return lead, "default"
 
@@ -142,8 +145,9 @@ def fits(a: Candidate, b: Candidate) -> bool:
         return same_country
     coarse = ("country", "vicinity")
     neighbours = abs(a.sentence - b.sentence) <= 1
-    return same_country and (_weak(a) or _weak(b) or neighbours and (
-        (not a.figures and a.scope in coarse) or (not b.figures and b.scope in coarse)))
+    # a country-wide clause frames the figures of the place named beside it
+    framing = (not a.figures and a.scope in coarse and b.figures) or (not b.figures and b.scope in coarse and a.figures)
+    return same_country and (_weak(a) or _weak(b) or neighbours and framing)
 
 
 # ---- merging ----------------------------------------------------------------------------
@@ -186,15 +190,38 @@ def _origins_fit(a: Candidate, b: Candidate) -> bool:
     return not named(a) or not named(b) or bool(named(a) & named(b))
 
 
+def _distance(c: Candidate, k: Candidate) -> int:
+    return min(abs(c.trigger_at - k.trigger_at), abs(c.trigger_at - k.last_at))
+
+
+def _figures_clash(a: Candidate, b: Candidate) -> bool:
+    """Different counts of the same weapons launched: two strikes, not one."""
+    mine = {(f.kind, f.unit): f.value for f in a.figures if f.unit != "person" and f.value is not None}
+    return any(mine.get((f.kind, f.unit), f.value) != f.value for f in b.figures if f.value is not None)
+
+
+def _host(c: Candidate, kept: list[Candidate], both_ways: bool) -> int | None:
+    """The event a placeless or anaphoric candidate belongs to: the closest of its type,
+    before it (or after it, for figures that the next sentence places)."""
+    near = [i for i, k in enumerate(kept) if k.type == c.type and _dates_fit(k, c) and _origins_fit(k, c)
+            and (both_ways or k.trigger_at < c.trigger_at) and _distance(c, k) < ANAPHORA_REACH
+            and not _figures_clash(k, c)]
+    # "the barrage", "the attacks" point at the wave rather than at a city hit in it
+    wide = [i for i in near if kept[i].scope in ("country", "none")] if _WAVE.search(c.evidence.text) else []
+    return min(wide or near, key=lambda i: (bool(kept[i].figures), _distance(c, kept[i])), default=None)
+
+
+def _placeless(c: Candidate) -> bool:
+    return c.scope == "none" and bool(c.figures)  # "Three people were killed, the governor said."
+
+
 def _attach_point(c: Candidate, kept: list[Candidate]) -> int | None:
-    """Where a candidate joins: an anaphor joins the last event of its type close before it;
+    """Where a candidate joins: an anaphor joins the event of its type told just before;
     otherwise the nearest kept candidate it fits."""
-    placeless = c.scope == "none" and c.figures  # "Three people were killed, the governor said."
-    if placeless or c.anaphoric and (c.scope == "none" or (c.scope != "specific" and not c.figures)):
-        near = [i for i, k in enumerate(kept) if k.type == c.type and _dates_fit(k, c)
-                and c.trigger_at - k.last_at < ANAPHORA_REACH and _origins_fit(k, c)]
-        if near:
-            return max(near, key=lambda i: kept[i].last_at)
+    if _placeless(c) or c.anaphoric and (c.scope == "none" or (c.scope != "specific" and not c.figures)):
+        host = _host(c, kept, both_ways=_placeless(c))
+        if host is not None:
+            return host
     fitting = [i for i, k in enumerate(kept) if fits(k, c)]
     return min(fitting, key=lambda i: abs(kept[i].sentence - c.sentence), default=None)
 
@@ -212,8 +239,9 @@ def _attach_places(c: Candidate, kept: list[Candidate]) -> None:
 
 
 def _coalesce(cands: list[Candidate]) -> list[Candidate]:
+    """Placed candidates first; figures without a place then join the event around them."""
     kept: list[Candidate] = []
-    for c in cands:
+    for c in [c for c in cands if not _placeless(c)] + [c for c in cands if _placeless(c)]:
         if not c.type:
             _attach_places(c, kept)
             continue

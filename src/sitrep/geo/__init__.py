@@ -12,6 +12,8 @@ governments ("Kyiv's air defences", "Moscow officials") are actors, not places:
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sitrep.geo import finder, resolve, roles
 from sitrep.geo.gazetteer import Candidate, Gazetteer
 from sitrep.geo.variants import fold, skeleton
@@ -74,23 +76,21 @@ def resolve_name(name: str, context: str, gazetteer: Gazetteer,
     for place in places:
         if fold(place.name) == key:
             return place
-    return _resolve_alone(name, context, gazetteer, country_hint, places)
+    return _resolve_alone(name, context, gazetteer, country_hint)
 
 
-def _resolve_alone(name: str, context: str, gazetteer: Gazetteer, country_hint: str | None,
-                   places: list[Place]) -> Place | None:
-    """``name`` on its own line after ``context``: the same rules, with the context's
-    countries in view."""
-    text = f"{context}\n\n{name}"
+def _resolve_alone(name: str, context: str, gazetteer: Gazetteer,
+                   country_hint: str | None) -> Place | None:
+    """``name`` as if a paragraph after ``context`` said "in NAME": the same rules, with the
+    context's countries in view."""
+    text = f"{context}\n\nin {name}"
     found = finder.find(text, gazetteer)
     resolved = resolve.resolve(found, gazetteer, country_hint)
     role_of = roles.roles(found)
-    offset = len(context) + 2
+    offset = len(context) + 5
     for r in resolved:
         if found.mentions[r.index].start >= offset:
-            place = _place(found, r, role_of[r.index])
             at = context.find(name)
-            span = (at, at + len(name)) if at >= 0 else (None, None)
-            return Place(place.name, place.country, place.admin1, place.lat, place.lon,
-                         place.precision, place.role, place.geonames_id, *span)
+            start, end = (at, at + len(name)) if at >= 0 else (None, None)
+            return replace(_place(found, r, role_of[r.index]), name=name, start=start, end=end)
     return None

@@ -17,7 +17,6 @@ from sitrep.geo.tokens import Token, index_of, paragraphs, sentences, tokenize
 from sitrep.geo.variants import fold
 
 MAX_WORDS = 4
-_CONNECTORS = frozenset("on upon de del la le am an na nad pod of sur en im".split())
 _LIST_GAP = re.compile(r"\s*(?:,|,?\s+and|,?\s+or|&)\s*")
 _MIN_VARIANT_LETTERS = 4
 _MAX_ACRONYM = 5
@@ -34,12 +33,16 @@ def _person_tokens(text: str, toks: list[Token]) -> set[int]:
     titles = cues.words("titles", "stopnames")
     surnames = set(cues.words("surnames", "stopnames"))
     person: set[int] = set()
-    titles = titles | cues.words("person_before", "stopnames")
+    verbs = cues.words("person_before", "stopnames")
     for i, tok in enumerate(toks):
-        if tok.lower in first_names and tok.capitalised or tok.lower in titles:
+        if tok.lower in first_names and tok.capitalised or tok.lower in titles | verbs:
             run = _capitalised_run(text, toks, i + 1, limit=3)
-            if run:
-                person.update(run if tok.lower in titles else [i, *run])
+            if not run:
+                continue
+            person.update(run if tok.lower in titles | verbs else [i, *run])
+            # "said Kyiv region's air defence": a verb before a name is weaker evidence than a
+            # given name or a title, so it blocks that one mention and is not learnt as a surname
+            if tok.lower not in verbs:
                 surnames.add(toks[run[-1]].lower)
     person.update(i for i, tok in enumerate(toks) if tok.capitalised and tok.lower in surnames)
     return person
@@ -67,7 +70,7 @@ def _span_ok(text: str, toks: list[Token], i: int, j: int) -> bool:
         return False
     for k in range(i, j):
         a, b = toks[k], toks[k + 1]
-        if a.possessive or not (b.capitalised or b.lower in _CONNECTORS):
+        if a.possessive or not (b.capitalised or b.lower in cues.words("name_connectors")):
             return False
         gap = text[a.end:b.start]
         if not (cues.joined(text, a, b) or gap.startswith(".") and cues.joined_abbrev(a, gap)):
@@ -89,7 +92,11 @@ def _lookup(gaz: Gazetteer, surface: str, variants: bool) -> tuple[Candidate, ..
         found = gaz.exact(surface) if not variants else ()
         return tuple(c for c in found if c.kind != "place")
     if not variants:
-        return gaz.exact(surface)
+        found = gaz.exact(surface)
+        if found and not any(c.kind == "place" for c in found):
+            # "Khmelnitsky" is written so only for the region: its town is a variant away
+            found += tuple(c for c in gaz.variants(surface) if c.kind == "place")
+        return found
     letters = sum(ch.isalpha() for ch in surface)
     return tuple(gaz.variants(surface)) if letters >= _MIN_VARIANT_LETTERS else ()
 
@@ -133,6 +140,7 @@ def _match_names(found: Found, gaz: Gazetteer) -> None:
         i = mention.last + 1 if mention is not None else i + 1
     _keep_lone_things(found, things)
     _fuzzy_in_frames(found, gaz, blocked)
+    _drop_speakers(found)
 
 
 def _framed_slot(found: Found, i: int) -> bool:
@@ -176,6 +184,20 @@ def _lowercase_match(found: Found, gaz: Gazetteer, i: int) -> Mention | None:
     if not cands:
         return None
     return Mention(tok.start, tok.end, fold(tok.text), cands, i, i, lowercase=True)
+
+
+def _drop_speakers(found: Found) -> None:
+    """"Danyk said": a one-word town name before a speech verb is a person's name (capitals
+    before speech verbs are actors, see ``actors``)."""
+    verbs = cues.words("speech_verbs")
+    keep = []
+    for m in found.mentions:
+        after = cues.words_after(found.text, found.tokens, m.last, limit=1)
+        town = any(c.kind == "place" for c in m.candidates) and not any(
+            c.capital or c.kind != "place" for c in m.candidates)
+        if not (after and after[0] in verbs and town and m.first == m.last):
+            keep.append(m)
+    found.mentions = keep
 
 
 def _keep_lone_things(found: Found, things: list[Mention]) -> None:
@@ -277,7 +299,7 @@ def _chains(found: Found) -> list[list[int]]:
 
 
 def _plural(m: Mention) -> bool:
-    return bool(m.designator) and m.designator.endswith("s") and m.mode == "region"
+    return m.designator is not None and m.designator.endswith("s") and m.mode == "region"
 
 
 def _lists(found: Found) -> None:
@@ -317,10 +339,15 @@ def _containers(found: Found) -> None:
     gap_in = re.compile(rf"\s+in\s+(?:(?:{fillers})\s+)*", re.IGNORECASE)
     gap_of = re.compile(rf",?\s+(?:of|in)\s+(?:(?:{fillers})\s+)*|,\s*", re.IGNORECASE)
     possessive = re.compile(rf"['’ʼ]s?\s+(?:(?:{fillers})\s+)*", re.IGNORECASE)
+    near = re.compile(rf",?\s+(?:near|outside|(?:on\s+)?the\s+outskirts\s+of)\s+"
+                      rf"(?:(?:{fillers})\s+)*", re.IGNORECASE)
     ms = found.mentions
     for k in range(len(ms) - 1):
         m, nxt = ms[k], ms[k + 1]
         gap = found.text[m.end:nxt.start]
+        if near.fullmatch(gap) and _listable(m) and _listable(nxt):
+            m.near = k + 1  # "the village of Novoselivka, near Chernihiv"
+            continue
         if found.tokens[m.last].possessive and possessive.fullmatch(gap) and \
                 _listable(m) and _listable(nxt) and not m.actor:
             nxt.within = k  # "Crimea's Saki region", "Moscow's Krasnoselsky district"

@@ -12,11 +12,12 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
 from sitrep.geo import build, lexicon
-from sitrep.geo.variants import fold, skeleton, similar
+from sitrep.geo.variants import fold, similar, skeleton
 
 _OPENED: dict[str, Gazetteer] = {}
 _OPEN_LOCK = threading.Lock()
@@ -42,6 +43,11 @@ class Candidate:
     capital: bool  # a country's capital city
     source: str  # name | alt | alias | news | base | demonym | variant | fuzzy
     score: float = 100.0  # similarity of the written name to the entry's form, 0-100
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> Candidate:
+        """From a query row: the place columns, then the source (and the score)."""
+        return cls(*row)
 
     @property
     def is_city_admin1(self) -> bool:
@@ -112,10 +118,11 @@ class Gazetteer:
     def lookup(self, name: str, countries: Iterable[str] | None = None,
                fuzzy: bool = True) -> list[Candidate]:
         """Entries ``name`` may stand for: exact forms first, then spelling variants, then
-        (with ``fuzzy``) close spellings among names starting alike, in ``countries`` if given."""
+        (with ``fuzzy``, when neither found anything) close spellings among names starting
+        alike, in ``countries`` if given."""
         found = list(self.exact(name))
-        if not found:
-            found = self.variants(name)
+        seen = {c.id for c in found}
+        found += [c for c in self.variants(name) if c.id not in seen]
         if not found and fuzzy:
             found = self.fuzzy(name, countries)
         return found
@@ -140,14 +147,14 @@ class Gazetteer:
         if not skey:
             return []
         minimum = float(lexicon.load("variants")["min_similarity"])
-        rows = self._conn().execute(
+        rows: list[Any] = self._conn().execute(
             f"SELECT {_COLUMNS}, s.key FROM skel s JOIN place p ON p.id = s.place "
             "WHERE s.skey = ?", (skey,)).fetchall()
         best: dict[int, Candidate] = {}
-        for *cols, form in rows:
-            score = similar(name, form)
-            if score >= minimum and (cols[0] not in best or best[cols[0]].score < score):
-                best[cols[0]] = Candidate(*cols, "variant", score)
+        for row in rows:
+            score = similar(name, row[-1])
+            if score >= minimum and (row[0] not in best or best[row[0]].score < score):
+                best[row[0]] = Candidate.from_row((*row[:-1], "variant", score))
         return sorted(best.values(), key=lambda c: -c.score)
 
     def fuzzy(self, name: str, countries: Iterable[str] | None = None) -> list[Candidate]:

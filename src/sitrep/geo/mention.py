@@ -33,6 +33,7 @@ class Mention:
     # when a capitalised word comes before it ("Brandon Lewis"); "" when free-standing
     embedded: str = ""
     lowercase: bool = False  # written in lower case ("fires in kharkiv"): big towns only
+    near: int | None = None  # index of the mention this one lies near ("Bucha near Kyiv")
 
 
 @dataclass(slots=True)

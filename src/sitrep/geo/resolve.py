@@ -52,6 +52,8 @@ class _Context:
     points: list[tuple[tuple[str, str], float, float]] = field(default_factory=list)
     # mentions held by a town ("X district of Kyiv"): only entries in the town's region count
     strict: set[int] = field(default_factory=set)
+    # "X near Y": where Y turned out to be (lat, lon)
+    near: dict[int, tuple[float, float]] = field(default_factory=dict)
     countries: dict[str, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))
 
     def add(self, m: Mention, what: str, code: str | None) -> None:
@@ -65,37 +67,42 @@ class _Context:
 
     def has(self, what: str, level: str, idx: int, code: str | None, group: tuple[str, str]
             ) -> bool:
-        return bool(code) and bool(self.seen.get((f"{what}{level}", idx, code), set()) - {group})
+        if not code:
+            return False
+        return bool(self.seen.get((f"{what}{level}", idx, code), set()) - {group})
 
 
 # ---- context ------------------------------------------------------------------------
+
+
+def _seed_mention(ctx: _Context, m: Mention) -> None:
+    if m.mode in ("capital", "capital_region"):
+        ctx.add(m, "country", m.country_ref)
+        return
+    kinds = {c.kind for c in m.candidates}
+    if m.context_only:
+        for code in {c.country for c in m.candidates}:
+            ctx.add(m, "demonym", code)
+    elif "country" in kinds or kinds == {"area"}:
+        for code in {c.country for c in m.candidates if c.kind in ("country", "area")}:
+            ctx.add(m, "country", code)
+    if m.mode == "region":
+        for code in {c.admin1 for c in m.candidates if c.admin1}:
+            ctx.add(m, "admin1", code)
 
 
 def _seed(found: Found, hint: str | None) -> _Context:
     """Context before anything is resolved: countries, demonyms and named regions."""
     ctx = _Context(hint)
     for m in found.mentions:
-        if m.actor:
-            continue
-        if m.mode == "capital" or m.mode == "capital_region":
-            ctx.add(m, "country", m.country_ref)
-            continue
-        kinds = {c.kind for c in m.candidates}
-        if m.context_only:
-            for code in {c.country for c in m.candidates}:
-                ctx.add(m, "demonym", code)
-        elif "country" in kinds or "area" in kinds and len(kinds) == 1:
-            for code in {c.country for c in m.candidates if c.kind in ("country", "area")}:
-                ctx.add(m, "country", code)
-        if m.mode == "region":
-            for code in {c.admin1 for c in m.candidates if c.admin1}:
-                ctx.add(m, "admin1", code)
+        if not m.actor:
+            _seed_mention(ctx, m)
     for k, m in enumerate(found.mentions):
         if m.within is not None:
-            holder = found.mentions[m.within].candidates
-            ctx.within_country[k] = {c.country for c in holder if c.country}
-            if found.mentions[m.within].mode == "region":
-                ctx.within_admin1[k] = {c.admin1 for c in holder if c.admin1}
+            holder = found.mentions[m.within]
+            ctx.within_country[k] = {c.country for c in holder.candidates if c.country}
+            if holder.mode == "region":
+                ctx.within_admin1[k] = {c.admin1 for c in holder.candidates if c.admin1}
     return ctx
 
 
@@ -112,6 +119,9 @@ def _from_picks(found: Found, picks: dict[int, Resolved], hint: str | None) -> _
         if m.context_only and not m.actor:
             for code in {c.country for c in m.candidates}:
                 ctx.add(m, "demonym", code)
+        anchor = picks.get(m.near).candidate if m.near is not None and m.near in picks else None
+        if anchor is not None and anchor.lat is not None and anchor.lon is not None:
+            ctx.near[k] = (anchor.lat, anchor.lon)
         holder = picks.get(m.within) if m.within is not None else None
         if holder is not None:
             ctx.within_country[k] = {holder.candidate.country or ""}
@@ -203,6 +213,10 @@ def _context_score(ctx: _Context, k: int, m: Mention, c: Candidate) -> float:
     if not explicit and c.kind != "country":
         score += _country_score(ctx, m, c.country, group)
     score += _proximity(ctx, c, group)
+    anchor = ctx.near.get(k)
+    if anchor and c.lat is not None and c.lon is not None and \
+            _km(c.lat, c.lon, *anchor) <= w["near_km"]:
+        score += w["near"]
     if m.cue:
         return score + float(_w()["cue"][m.cue])
     one_word = m.first == m.last
@@ -276,7 +290,7 @@ def _first_names() -> frozenset[str]:
 
 def _framed(m: Mention) -> bool:
     """Words around the name say it is a place: a cue, a list, a container."""
-    return bool(m.cue) or m.within is not None or m.head is not None
+    return bool(m.cue) or m.within is not None or m.head is not None or m.near is not None
 
 
 def _supported(ctx: _Context, m: Mention, c: Candidate) -> bool:
@@ -348,9 +362,10 @@ def _capital_country(found: Found, k: int, picks: dict[int, Resolved], hint: str
         return m.country_ref
     same = Counter(r.candidate.country for j, r in picks.items()
                    if found.mentions[j].sentence == m.sentence and r.candidate.kind != "country")
-    for other in found.mentions:
-        if other.actor and other.sentence == m.sentence:
-            same.update(c.country for c in other.candidates if c.capital)
+    if not same:  # "Kyiv mayor ... residents of the capital": the actor's own capital
+        for other in found.mentions:
+            if other.actor and other.sentence == m.sentence:
+                same.update(c.country for c in other.candidates if c.capital)
     if same:
         return same.most_common(1)[0][0]
     before = [r for j, r in sorted(picks.items()) if j < k and r.candidate.kind != "country"]

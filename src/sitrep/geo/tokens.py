@@ -8,13 +8,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from sitrep.geo import lexicon
+
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’ʼ][^\W\d_]+)*|\d+(?:[.,]\d+)*")
 _POSSESSIVE = ("'s", "’s", "ʼs")
 _APOSTROPHES = "'’ʼ"
-# Periods after these words do not end a sentence.
-_ABBREVIATIONS = frozenset(
-    "st mt ft mr mrs ms dr gen lt col maj capt sgt adm gov sen rep prof jr sr vs etc no "
-    "jan feb mar apr jun jul aug sep sept oct nov dec approx inc ltd co corp u s".split())
 _PARAGRAPH = re.compile(r"\n\s*\n")
 _SENTENCE_END = re.compile(r"[.!?]+[\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])|\n+")
 
@@ -67,7 +65,8 @@ def _abbreviation_before(text: str, pos: int) -> bool:
         return False
     head = text[max(0, pos - 12):pos]
     word = re.split(r"[^\w]", head)[-1]
-    return word.lower() in _ABBREVIATIONS or (len(word) == 1 and word.isupper())
+    abbreviations = lexicon.word_set("cues", "abbreviations")
+    return word.lower() in abbreviations or (len(word) == 1 and word.isupper())
 
 
 def sentences(text: str) -> list[tuple[int, int]]:

@@ -40,9 +40,12 @@ def _interval(value: str | None) -> tuple[day, day] | None:
 
 
 def _tolerance(m: dict, e: dict) -> int:
-    """Dates a text states outright must agree; dates taken from context may be a day off."""
+    """Dates a text states outright must agree; dates taken from context may be a day off,
+    except for country-wide waves, which come daily."""
     exact = {"text", "relative", "same_day"}
-    return 0 if m["date_source"] in exact and e.get("date_source") in exact else 1
+    if m["date_source"] in exact and e.get("date_source") in exact:
+        return 0
+    return 0 if all(loc["precision"] == "country" for loc in _targets(m)) else 1
 
 
 def dates_fit(m: dict, e: dict) -> bool | None:
@@ -66,7 +69,7 @@ def _km(a: dict, b: dict) -> float | None:
 def _pair(a: dict, b: dict) -> tuple[float, str] | None:
     if a["country"] != b["country"] or not a["country"]:
         return None
-    if a["geonames_id"] and a["geonames_id"] == b["geonames_id"]:
+    if a["geonames_id"] and a["geonames_id"] == b["geonames_id"] and a["precision"] == "place":
         return 1.0, f"same place {a['name']}"
     km = _km(a, b) if "place" in (a["precision"], b["precision"]) else None
     if km is not None and km <= NEAR_KM and a["precision"] == b["precision"] == "place":
@@ -78,20 +81,32 @@ def _pair(a: dict, b: dict) -> tuple[float, str] | None:
     return None
 
 
+def _specific(places: list[dict]) -> list[dict]:
+    """Places below the country when there are any: "Kharkiv, Ukraine" is about Kharkiv."""
+    below = [loc for loc in places if loc["precision"] != "country"]
+    return below or places
+
+
 def places_fit(m: dict, e_places: list[dict], event_type: str) -> tuple[float, str]:
-    mine = _targets(m)
-    if not mine or not e_places:
+    mine, theirs = _specific(_targets(m)), _specific(e_places)
+    if not mine or not theirs:
         return 0.0, "no place to compare"
     m_country_only = all(loc["precision"] == "country" for loc in mine)
-    e_country_only = all(loc["precision"] == "country" for loc in e_places)
+    e_country_only = all(loc["precision"] == "country" for loc in theirs)
     if event_type in ("attack", "incursion") and m_country_only != e_country_only:
         return -1.0, "a country-wide wave and a place hit in it are two events"
-    best = max((p for a in mine for b in e_places if (p := _pair(a, b))), default=None, key=lambda p: p[0])
-    if best is None and event_type not in ("attack", "incursion"):
-        countries = {loc["country"] for loc in mine} & {loc["country"] for loc in e_places}
+    pairs = [(a, p) for a in mine for b in theirs if (p := _pair(a, b))]
+    if not pairs and event_type not in ("attack", "incursion"):
+        countries = {loc["country"] for loc in mine} & {loc["country"] for loc in theirs}
         if countries:
             return 0.6, f"same country {sorted(countries)[0]}"
-    return best or (0.0, "no shared place")
+    if not pairs:
+        return 0.0, "no shared place"
+    score, why = max((p for _, p in pairs), key=lambda p: p[0])
+    # two reports naming several places are one event only if most places are shared
+    share = min(len({id(a) for a, _ in pairs}) / len(mine),
+                len({id(b) for b in theirs if any(_pair(a, b) for a in mine)}) / len(theirs))
+    return score * min(1.0, share / 0.6), why
 
 
 def _sides_clash(m: dict, members: list[dict]) -> bool:
@@ -146,8 +161,8 @@ def judge(m: dict, event: dict, members: list[dict]) -> Verdict | None:
     dated = dates_fit(m, {**event, "date_source": _event_date_source(members)})
     if dated is False:
         return None
-    e_places = [loc for x in members for loc in _targets(x)]
-    place_score, place_why = places_fit(m, e_places, m["type"])
+    # places are compared mention to mention: an event's places add up over its reports
+    place_score, place_why = max((places_fit(m, _targets(x), m["type"]) for x in members), key=lambda p: p[0])
     if place_score < 0:
         return None
     figs, weapons = _figures_agree(m, members), _weapons_agree(m, members)

@@ -1,0 +1,343 @@
+"""GEO stage: gazetteer, spelling variants, place finding, disambiguation, roles.
+
+The gazetteer is built once into the user cache (or ``$SITREP_GAZETTEER``) the first time any
+test needs it (~20 s on 2 cores) and reused by later runs. Seed articles are read from
+../shared/corpus at run time; the small texts below are invented for these tests.
+"""
+from __future__ import annotations
+
+import pickle
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+from sitrep.geo import Gazetteer, actor_mentions, fold, geoparse, resolve_name, skeleton
+from sitrep.geo.gazetteer import _is_current
+from sitrep.model import Place
+
+SEEDS = {
+    "brest": "000_de094b58e9226970.txt",
+    "desna": "001_8f26df3e451ccae8.txt",
+    "minsk": "002_7514ffcb31efa1f6.txt",
+    "petrikov": "003_9ab1cb0d8b58ee3b.txt",
+    "belgorod": "004_6042fdc2a50a12db.txt",
+}
+
+
+@pytest.fixture(scope="session")
+def gaz() -> Gazetteer:
+    return Gazetteer.open()
+
+
+@pytest.fixture(scope="session")
+def seed_places(corpus: Path, gaz: Gazetteer) -> dict[str, tuple[str, list[Place]]]:
+    out = {}
+    for key, name in SEEDS.items():
+        path = corpus / "seeds" / name
+        if not path.is_file():
+            pytest.skip(f"seed article {path} not found")
+        text = path.read_text(encoding="utf-8")
+        out[key] = (text, geoparse(text, gaz))
+    return out
+
+
+def named(places: list[Place], name: str) -> list[Place]:
+    return [p for p in places if fold(p.name) == fold(name)]
+
+
+def admin1s(places: list[Place], name: str, precision: str | None = None) -> set[str | None]:
+    return {p.admin1 for p in named(places, name) if precision in (None, p.precision)}
+
+
+# ---- the seed articles ------------------------------------------------------------------
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize(("seed", "name", "admin1"), [
+    ("brest", "Brest region", "BY-BR"),
+    ("brest", "Kharkiv", "UA-63"),
+    ("brest", "Kyiv", "UA-30"),
+    ("brest", "the capital", "UA-30"),
+    ("desna", "Desna", "UA-74"),
+    ("desna", "Chernigiv region", "UA-74"),
+    ("desna", "Petrykaw", "BY-HO"),
+    ("desna", "Sumy regions", "UA-59"),
+    ("desna", "St. Petersburg", "RU-SPE"),
+    ("minsk", "Minsk", "BY-HM"),
+    ("minsk", "the capital region", "UA-32"),
+    ("petrikov", "Petrikov", "BY-HO"),
+    ("petrikov", "Mozyr", "BY-HO"),
+    ("petrikov", "Desna", "UA-74"),
+    ("petrikov", "Chernigov region", "UA-74"),
+    ("petrikov", "Saint Petersburg", "RU-SPE"),
+    ("belgorod", "Belgorod", "RU-BEL"),
+    ("belgorod", "Moscow", "RU-MOS"),
+    ("belgorod", "Bryansk", "RU-BRY"),
+    ("belgorod", "Oryol", "RU-ORL"),
+    ("belgorod", "Kursk regions", "RU-KRS"),
+    ("belgorod", "Kherson", "UA-65"),
+    ("belgorod", "Khmelnytskyi", "UA-68"),
+    ("belgorod", "Mykolaiv regions", "UA-48"),
+])
+def test_seed_place_resolves_to_its_region(seed_places, seed, name, admin1):
+    _, places = seed_places[seed]
+    assert admin1s(places, name) == {admin1}
+
+
+@pytest.mark.corpus
+def test_desna_is_the_chernihiv_oblast_village_not_the_kyiv_district(seed_places):
+    for seed in ("desna", "petrikov"):
+        for place in named(seed_places[seed][1], "Desna"):
+            assert place.precision == "place"
+            assert place.lat == pytest.approx(50.93, abs=0.02)
+            assert place.lon == pytest.approx(30.76, abs=0.02)
+
+
+@pytest.mark.corpus
+def test_kyiv_city_and_kyiv_region_are_told_apart(seed_places):
+    for seed in ("desna", "petrikov"):
+        places = seed_places[seed][1]
+        assert admin1s(places, "Kyiv", "admin1") | admin1s(places, "Kiev", "admin1") == {"UA-32"}
+    assert admin1s(seed_places["desna"][1], "Kyiv", "place") == {"UA-30"}
+
+
+@pytest.mark.corpus
+def test_the_capital_of_belarus_is_minsk(seed_places):
+    capitals = [p for p in seed_places["minsk"][1] if "capital" in p.name and p.country == "BY"]
+    assert capitals and {p.admin1 for p in capitals} == {"BY-HM"}
+
+
+@pytest.mark.corpus
+def test_seed_roles(seed_places):
+    desna = seed_places["desna"][1]
+    assert {p.role for p in named(desna, "Petrykaw")} == {"origin"}
+    assert named(desna, "Desna")[0].role == "target"
+    assert {p.role for p in named(seed_places["petrikov"][1], "Mozyr")} == {"place"}
+    assert {p.role for p in named(seed_places["belgorod"][1], "Kursk regions")} == {"target"}
+
+
+@pytest.mark.corpus
+def test_kyiv_with_a_possessive_government_noun_is_an_actor(seed_places, gaz):
+    text, places = seed_places["brest"]
+    actors = [s for s in actor_mentions(text, gaz) if s.text == "Kyiv"]
+    assert actors, "the possessive Kyiv of the air-defence sentence should be an actor"
+    for span in actors:
+        assert text[span.end:span.end + 2] in ("’s", "'s")
+        assert all(p.start != span.start for p in places)
+
+
+@pytest.mark.corpus
+def test_offsets_point_at_the_names(seed_places):
+    for text, places in seed_places.values():
+        for place in places:
+            assert text[place.start:place.end] == place.name
+
+
+# ---- invented texts: the rules one by one -------------------------------------------------
+
+
+def only(places: list[Place], name: str) -> Place:
+    found = named(places, name)
+    assert len(found) == 1, f"{name!r} not found once in {places}"
+    return found[0]
+
+
+def test_lists_of_regions(gaz):
+    places = geoparse("Drones were shot down over the Belgorod, Kursk and Voronezh regions.", gaz)
+    assert [p.admin1 for p in places] == ["RU-BEL", "RU-KRS", "RU-VOR"]
+    assert {p.precision for p in places} == {"admin1"}
+    assert {p.role for p in places} == {"target"}
+    two = geoparse("Shelling hit the northern Chernihiv and Sumy regions overnight.", gaz)
+    assert [p.admin1 for p in two] == ["UA-74", "UA-59"]
+
+
+def test_a_town_before_its_region_is_no_list(gaz):
+    places = geoparse("Houses burned in Izium, Kharkiv region.", gaz)
+    izium = only(places, "Izium")
+    assert (izium.precision, izium.admin1) == ("place", "UA-63")
+
+
+def test_region_forms_and_city_regions(gaz):
+    cases = {"Crews worked in the Kiev oblast.": "UA-32",
+             "Crews worked in the Kyiv Oblast.": "UA-32",
+             "Crews worked in Kyiv.": "UA-30",
+             "Crews worked in the Moscow region.": "RU-MOS",
+             "Crews worked in Moscow.": "RU-MOW",
+             "Crews worked in the Homel region.": "BY-HO",
+             "Crews worked in the Gomel region.": "BY-HO",
+             "Crews worked in Minsk.": "BY-HM",
+             "Crews worked in Crimea.": "UA-43",
+             "Crews worked in St Petersburg.": "RU-SPE"}
+    for text, admin1 in cases.items():
+        assert [p.admin1 for p in geoparse(text, gaz)] == [admin1], text
+
+
+def test_donbas_is_located_at_the_country(gaz):
+    place = only(geoparse("Fighting went on in the Donbas.", gaz), "Donbas")
+    assert (place.country, place.admin1, place.precision) == ("UA", None, "country")
+
+
+def test_explicit_country_after_the_name(gaz):
+    for text in ("Jets took off from Petrikov, Belarus.", "Jets took off from Mozyr in Belarus."):
+        places = geoparse(text, gaz)
+        assert places[0].admin1 == "BY-HO"
+        assert [p.role for p in places] == ["origin", "origin"]
+
+
+def test_region_in_the_sentence_picks_the_homonym(gaz):
+    village = only(geoparse("Rockets hit the village of Desna in the Chernihiv region.", gaz),
+                   "Desna")
+    assert village.admin1 == "UA-74"
+
+
+def test_a_town_near_another_picks_the_nearby_homonym(gaz):
+    desna = only(geoparse("Troops entered Desna, near Kozelets.", gaz), "Desna")
+    assert desna.admin1 == "UA-74"
+
+
+def test_a_town_name_before_a_speech_verb_is_a_person(gaz):
+    assert geoparse("Danyk said the school was gone.", gaz) == []
+
+
+def test_roles(gaz):
+    places = geoparse("Missiles fired from the town of Mozyr struck the Zhytomyr region.", gaz)
+    assert [(p.name, p.role) for p in places] == [("Mozyr", "origin"),
+                                                 ("Zhytomyr region", "target")]
+    meeting = geoparse("The two leaders met in Minsk on Friday.", gaz)
+    assert [p.role for p in meeting] == ["place"]
+    origin = geoparse("Rockets were launched from Belarusian territory.", gaz)
+    assert [(p.country, p.role) for p in origin] == [("BY", "origin")]
+
+
+def test_capital_follows_the_country_in_context(gaz):
+    assert only(geoparse("Drones hit the Ukrainian capital.", gaz), "Ukrainian capital"
+                ).admin1 == "UA-30"
+    places = geoparse("Debris fell in Kharkiv after missiles fired at the capital were downed.",
+                      gaz)
+    assert only(places, "the capital").admin1 == "UA-30"
+
+
+@pytest.mark.parametrize("text", [
+    "Kyiv's air defences shot down ten drones.",
+    "Moscow officials reported no damage.",
+    "Kyiv said the strike failed.",
+    "Moscow has targeted the power grid for weeks.",
+    "He held talks with Moscow about the grain deal.",
+    "The Kremlin said nothing.",
+])
+def test_capitals_standing_for_governments_are_no_places(gaz, text):
+    assert geoparse(text, gaz) == []
+    assert actor_mentions(text, gaz)
+
+
+@pytest.mark.parametrize("text", [
+    "Union leaders marched on Victory Day.",
+    "Sofia Petrova thanked the volunteers.",
+    "Vladimir Putin and Alexander Lukashenko spoke by phone.",
+    "Never miss the latest news.",
+    "The Moscow Times reported it first.",
+])
+def test_common_words_and_people_are_no_places(gaz, text):
+    assert geoparse(text, gaz) == []
+
+
+def test_a_given_name_is_a_place_after_a_cue(gaz):
+    places = geoparse("Sofia Petrova flew to Sofia on Monday.", gaz)
+    assert [(p.name, p.country) for p in places] == [("Sofia", "BG")]
+
+
+def test_resolve_name_in_context(gaz):
+    text = "Rockets struck the village of Desna in the Chernigiv region at dawn."
+    place = resolve_name("Desna", text, gaz)
+    assert place is not None and place.admin1 == "UA-74" and text[place.start:place.end] == "Desna"
+    alone = resolve_name("Mozyr", "Troops were seen moving across southern Belarus.", gaz)
+    assert alone is not None and alone.admin1 == "BY-HO" and alone.start is None
+    assert resolve_name("Kharkiv", "", gaz).admin1 == "UA-63"
+    assert resolve_name("Qwxzv", "Nothing here.", gaz) is None
+
+
+# ---- spelling variants -----------------------------------------------------------------------
+
+VARIANTS = [("Petrykaw", "Petrikov", "Belarus"), ("Petrykau", "Petrikov", "Belarus"),
+            ("Chernigov", "Chernihiv", "Ukraine"), ("Chernigiv", "Chernihiv", "Ukraine"),
+            ("Mozyr", "Mazyr", "Belarus"), ("Khmelnitsky", "Khmelnytskyi", "Ukraine"),
+            ("Nikolaev", "Mykolaiv", "Ukraine"), ("Orel", "Oryol", "Russia"),
+            ("Kiev", "Kyiv", "Ukraine"), ("Kharkov", "Kharkiv", "Ukraine"),
+            ("Lugansk", "Luhansk", "Ukraine"), ("Zaporozhye", "Zaporizhzhia", "Ukraine"),
+            ("Dnepr", "Dnipro", "Ukraine")]
+
+
+def _town_in(gaz: Gazetteer, name: str, country: str) -> Place:
+    places = geoparse(f"Troops were seen near the town of {name} in {country}.", gaz)
+    return only(places, name)
+
+
+@pytest.mark.parametrize(("variant", "canonical", "country"), VARIANTS)
+def test_spelling_variants_find_the_same_town(gaz, variant, canonical, country):
+    town = _town_in(gaz, canonical, country)
+    assert town.geonames_id in {c.geonames_id for c in gaz.lookup(variant)}
+    assert _town_in(gaz, variant, country).geonames_id == town.geonames_id
+
+
+@pytest.mark.parametrize(("a", "b"), [("Petrykaw", "Petrikov"), ("Chernigov", "Chernihiv"),
+                                      ("Mozyr", "Mazyr"), ("Zaporozhye", "Zaporizhzhia"),
+                                      ("Khmelnitsky", "Khmelnytskyi"), ("Lugansk", "Luhansk")])
+def test_skeleton_merges_romanisations(a, b):
+    assert skeleton(a) and skeleton(a) == skeleton(b)
+
+
+def test_skeleton_keeps_different_names_apart():
+    assert skeleton("Kharkiv") != skeleton("Kherson")
+    assert skeleton("Minsk") != skeleton("Pinsk")
+
+
+def test_fuzzy_finds_a_misspelling_in_a_frame(gaz):
+    places = geoparse("A school was hit in Novoselivka, Donestk oblast.", gaz)
+    assert {p.admin1 for p in places} == {"UA-14"}
+
+
+# ---- the gazetteer file ---------------------------------------------------------------------
+
+
+def test_lookup_is_fast(gaz):
+    names = ["Kharkiv", "Desna", "Mozyr", "Belgorod", "Kyiv", "Brest", "Sumy", "Odesa"] * 100
+    gaz.exact("warm-up")
+    started = time.perf_counter()
+    for i, name in enumerate(names):
+        gaz.exact(f"{name}{i % 7 or ''}")  # mostly distinct keys: the SQLite index, not the memo
+    per_lookup = (time.perf_counter() - started) / len(names)
+    assert per_lookup < 0.001
+
+
+def test_entries_carry_iso_regions(gaz):
+    desna = [c for c in gaz.exact("Desna") if c.geonames_id == 710071]
+    assert desna and desna[0].admin1 == "UA-74"
+    assert gaz.capital("UA").name == "Kyiv" and gaz.capital_region("UA").admin1 == "UA-32"
+    assert gaz.capital("BY").admin1 == "BY-HM" and gaz.capital_region("RU").admin1 == "RU-MOS"
+    countries = {c.country for c in gaz.exact("Belarusian") if c.kind == "country"}
+    assert countries == {"BY"}
+
+
+def test_gazetteer_pickles_as_its_path(gaz):
+    assert pickle.loads(pickle.dumps(gaz)) is gaz
+
+
+def test_a_damaged_file_is_not_current(tmp_path):
+    bad = tmp_path / "gaz.sqlite"
+    bad.write_bytes(b"not a database at all" * 100)
+    assert not _is_current(bad)
+    empty = tmp_path / "empty.sqlite"
+    sqlite3.connect(empty).close()
+    assert not _is_current(empty)
+
+
+@pytest.mark.slow
+def test_build_is_atomic_and_reopens(tmp_path):
+    target = tmp_path / "sub" / "gazetteer.sqlite"
+    opened = Gazetteer.open(target)
+    assert target.is_file() and _is_current(target)
+    assert [p.name for p in target.parent.iterdir()] == ["gazetteer.sqlite"]
+    assert opened.meta()["schema"] == "1"
+    assert Gazetteer.open(target) is opened
