@@ -15,7 +15,8 @@ AIR = {"missile", "cruise_missile", "ballistic_missile", "rocket", "drone", "air
 _CLAUSE_BREAK = re.compile(
     r",\s+(?=(?:and|but|while|although|though|whereas|which|who|with|including|as|before|after|"
     r"prompting|sparking|causing|saying|adding|leaving|killing)\b)|;\s+|\s[—–]\s|:\s+(?=[\"“])"
-    r"|\s(?=(?:as|while|because|although|whereas)\s+(?:[A-Z]|the\s|a\s|its\s|his\s))")
+    r"|\s(?=(?:as|while|because|although|whereas)\s+(?:[A-Z]|the\s|a\s|its\s|his\s))"
+    r"|(?<=\bcame)\s(?=as\b)|(?<=\bcome)\s(?=as\b)|(?<=\bcomes)\s(?=as\b)")
 _LEAD_SUBORDINATE = re.compile(r"(?:As|While|When|After|Although|Though|Since|Before|Even as|Amid)\b[^,]{8,}?,\s+")
 _TROOPS = re.compile(r"\b(?:troops|forces|soldiers|servicemen|units?|battalions?|brigades?|sabotage groups?|"
                      r"saboteurs|paratroopers|mercenaries|fighters|contingent|warships?|tanks|jets|bombers)\b"
@@ -327,6 +328,11 @@ def _build(etype: str, found: list[Trigger], sent: Sentence, clause: tuple[int, 
         if code:
             places += (Place(lex.country_names.get(code, code), code, precision="country", role="target"),)
             scope, actors = "country", Actors(actors.initiator if actors.initiator != code else None, code)
+    if etype == "attack":  # an attack's targets are on one side of the war ("a summit in Bavaria" is not)
+        at_war = set(lex.belligerents)
+        places = tuple(p for p in places if p.role == "origin" or p.country in at_war)
+        scope = _scope(places, set()) if scope == "specific" and not any(
+            p.precision != "country" and p.role != "origin" for p in places) else scope
     if etype not in ("attack", "incursion") and not places:
         places = _default_place(etype, subtype, actors, sides.actor_words(text, sent.start, sent.end, lex), lex)
         scope = "country" if places else scope

@@ -61,12 +61,17 @@ def _from_context(c: Candidate, done: list[Candidate], lead: EventDate | None) -
             break
         if prev.date is None:
             continue
-        if c.anaphoric and prev.type == c.type:
-            return prev.date, "context"
-        if prev.type == c.type and prev.paragraph == c.paragraph and prev.date_how in TEXT_DATED \
-                and c.sentence - prev.sentence <= 1:
+        if c.anaphoric and prev.type == c.type and _carries(prev.date):
             return prev.date, "context"
     return lead, "default"
+
+
+def _carries(d: EventDate) -> bool:
+    """Days and short ranges date what points back at them; "in recent days" dates nothing else."""
+    if d.precision == "day":
+        return True
+    lo, _, hi = (d.value or "").partition("/")
+    return bool(hi) and (date.fromisoformat(hi) - date.fromisoformat(lo)).days <= 1
 
 
 def resolve_dates(cands: list[Candidate], published: str | None) -> list[Candidate]:

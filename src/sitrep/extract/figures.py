@@ -15,7 +15,8 @@ _FUNCTION = frozenset("when that which who and or but from at in on to by after 
                       "a an were was are is had have has been be".split())
 _OF_THEM = re.compile(r"\s+(?:of|out of) (?:them|those|these|which|whom)\b", re.IGNORECASE)
 _BARE_VERB = re.compile(r"\s+(?:were|was|had been|have been|are|people were)?\s*", re.IGNORECASE)
-_MORE = re.compile(r"\s+(?:more|others?|additional|further)\b", re.IGNORECASE)
+_MORE = re.compile(r"\s+(?:more|additional|further)\b", re.IGNORECASE)
+_OTHERS = re.compile(r"\s+others?\b", re.IGNORECASE)
 _TOLL = re.compile(r"(?:death toll|toll|number of (?:dead|deaths|people killed))\s+(?:\w+\s+){0,2}(?:to|of|at|reached|stands at|"
                    r"rose to|climbed to|risen to)\s*$", re.IGNORECASE)
 _TIMES = re.compile(r"\s+times\b", re.IGNORECASE)
@@ -125,8 +126,8 @@ def classify(amounts: list[Amount], weapons: list[tuple[Weapon, int, int]], text
             out.append(Counted(a, "person"))
         elif noun is None and _OF_THEM.match(text, a.end) and ref is not None:
             out.append(Counted(a, ref.unit, ref.model))  # "18 of them": the count before
-        elif noun is None and _near_casualty(a, text, clause, lex):
-            out.append(Counted(a, "person"))  # "three were hurt", "wounded 11"
+        elif noun is None and (_near_casualty(a, text, clause, lex) or _OTHERS.match(text, a.end)):
+            out.append(Counted(a, "person"))  # "three were hurt", "wounded 11", "and four others"
     return out
 
 
@@ -160,12 +161,23 @@ def _weapon_kinds(c: Counted, text: str, clause: tuple[int, int], lex: Lexicon) 
     return [(verb, a)]
 
 
+def _casualty_kind(a: Amount, text: str, clause: tuple[int, int], sentence: tuple[int, int], lex: Lexicon) -> str | None:
+    """The casualty verb right before the count ("killing at least one"), else the nearest in
+    the clause, else in the sentence ("four killed in Kyiv, and four others in Sumy")."""
+    before = text[max(clause[0], a.start - 25):a.start]
+    for kind, pattern in lex.casualties.items():
+        if any(not before[m.end():].strip() for m in pattern.finditer(before)):
+            return kind
+    return (_nearest(lex.casualties, text, clause[0], clause[1], a.end)
+            or _nearest(lex.casualties, text, sentence[0], sentence[1], a.end))
+
+
 def figures(counted: list[Counted], text: str, clause: tuple[int, int], evidence: Span,
             claimant: str | None, lex: Lexicon) -> list[Figure]:
     out: list[Figure] = []
     for c in counted:
         if c.unit == "person":
-            kind = c.kind or _nearest(lex.casualties, text, clause[0], clause[1], c.amount.end)
+            kind = c.kind or _casualty_kind(c.amount, text, clause, (evidence.start, evidence.end), lex)
             pairs = [(kind, c.amount)] if kind else []
         elif c.unit == "aircraft" and c.kind is None:
             pairs = []  # the planes that carried the weapons are not coded as figures
