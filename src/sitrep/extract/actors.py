@@ -15,7 +15,7 @@ _ACCUSE = re.compile(r"\b(?:accus\w+|blam\w+)\s+(?P<who>[\w’'.]+(?:\s[\w’'.]
 _WEAPONISH = re.compile(r"^\W*(?:[\w-]+\s+){0,2}?(?:missiles?|drones?|rockets?|forces|troops|army|bombers?|jets?|"
                         r"aircraft|warplanes|artillery|shells?|soldiers|servicemen|units?|sabotage groups?|navy|"
                         r"fleet|warships?|strikes?|attacks?|barrage|helicopters?|tanks?|saboteurs|shelling|"
-                        r"aggression|offensive|invasion|occupiers|military (?:strikes?|attacks?))\b(?!\s+(?:said|says|"
+                        r"aggression|offensive|invasion|occupiers|military (?:strikes?|attacks?))\b(?!,?\s+(?:said|says|"
                         r"reported|reporting|claimed|announced|wrote|added|stated|told|command|spokes\w+))", re.IGNORECASE)
 _LAUNCHES = re.compile(r"^(?:’s|'s)?\s+(?:forces\s+|military\s+|army\s+)?(?:has\s+|have\s+|had\s+|also\s+|again\s+)?"
                        r"(?:launched|fired|attacked|struck|shelled|bombed|targeted|hit|pounded|unleashed|sent)\b", re.IGNORECASE)

@@ -17,6 +17,8 @@ _CLAUSE_BREAK = re.compile(
     r"prompting|sparking|causing|saying|adding|leaving|killing)\b)|;\s+|\s[—–]\s|:\s+(?=[\"“])"
     r"|\s(?=(?:as|while|because|although|whereas)\s+(?:[A-Z]|the\s|a\s|its\s|his\s))"
     r"|(?<=\bcame)\s(?=as\b)|(?<=\bcome)\s(?=as\b)|(?<=\bcomes)\s(?=as\b)")
+_LIST_TAIL = re.compile(r",\s+and\s+[A-Z]\w+(?:\s+(?:also|were|was|had|have|regions?|provinces?|oblasts?|cities))?\b")
+_NAME_BEFORE = re.compile(r"[A-Z]\w+,\s+[A-Z]\w+$")
 _LEAD_SUBORDINATE = re.compile(r"(?:As|While|When|After|Although|Though|Since|Before|Even as|Amid)\b[^,]{8,}?,\s+")
 _TROOPS = re.compile(r"\b(?:troops|forces|soldiers|servicemen|units?|battalions?|brigades?|sabotage groups?|"
                      r"saboteurs|paratroopers|mercenaries|fighters|contingent|warships?|tanks|jets|bombers)\b"
@@ -44,8 +46,8 @@ _ORIGIN_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?(?:(?:territory|town|city|vill
                             re.IGNORECASE)
 _DEMONYM_ORIGIN = re.compile(r"\bfrom\s+(?:the\s+)?(?P<who>[A-Z][\w]+)\s+(?:territory|soil|airspace|side)\b")
 _COUNTRY_SCOPE = re.compile(
-    r"\b(?:across|throughout|all over|elsewhere in|around|on|against|in|at|into)\s+(?:the\s+)?"
-    r"(?:(?:NATO|EU) member\s+|neighbou?ring\s+)?(?P<c>country|nation|[A-Z]\w+)\b"
+    r"\b(?:across|throughout|all over|elsewhere in|around|on|against|in|at|into|inside|struck|hit|targeted)\s+"
+    r"(?:the\s+)?(?:(?:NATO|EU)\s*-?\s*member\s+|neighbou?ring\s+)?(?P<c>country|nation|[A-Z]\w+)\b"
     r"|\b(?P<d>[A-Z]\w+)\s+(?:towns?|cities|city|territory|regions?|villages?|energy|infrastructure|civilians|soil|border)\b")
 
 
@@ -97,6 +99,8 @@ def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
         spans.append((start, lead.end()))
         pos = lead.end()
     for m in _CLAUSE_BREAK.finditer(text, pos, end):
+        if _LIST_TAIL.match(text, m.start()) and _NAME_BEFORE.search(text, pos, m.start()):
+            continue  # "Lviv, Kharkov, and Odessa": a list of names, not a new clause
         spans.append((pos, m.start()))
         pos = m.end()
     spans.append((pos, end))
@@ -134,7 +138,8 @@ def _with_roles(places: list[Place], text: str, clause: tuple[int, int], event_t
     for p in places:
         role = p.role
         lo = max(clause[0], p.start - 60) if p.start is not None else 0
-        if p.start is not None and _ORIGIN_BEFORE.search(text, lo, p.start) and not _NOT_ORIGIN.search(text, lo, p.start):
+        if event_type in ("attack", "incursion") and p.start is not None and _ORIGIN_BEFORE.search(text, lo, p.start) \
+                and not _NOT_ORIGIN.search(text, lo, p.start):
             role = "origin"
         elif event_type in ("attack", "incursion") and role == "place":
             role = "target"
@@ -142,6 +147,11 @@ def _with_roles(places: list[Place], text: str, clause: tuple[int, int], event_t
             role = "place"
         out.append(Place(p.name, p.country, p.admin1, p.lat, p.lon, p.precision, role, p.geonames_id, p.start, p.end))
     return tuple(out)
+
+
+def _named_before(text: str, clause: tuple[int, int], pos: int, lex: Lexicon) -> str | None:
+    words = [w for w in sides.actor_words(text, max(0, clause[0] - 300), pos, lex) if not w.attacker]
+    return words[-1].code if words else None
 
 
 def _country_place(code: str, name: str, role: str, m: re.Match) -> Place:
@@ -157,7 +167,9 @@ def _country_scope(text: str, clause: tuple[int, int], lex: Lexicon, target_side
             out.append(_country_place(code, m.group("who"), "origin", m))
     for m in _COUNTRY_SCOPE.finditer(text, *clause):
         word = m.group("c") or m.group("d")
-        code = target_side if word in ("country", "nation") else lex.scope_words.get(word)
+        code = lex.scope_words.get(word)
+        if word in ("country", "nation"):  # the side attacked, else the country just named
+            code = target_side or _named_before(text, clause, m.start(), lex)
         if code and not any(p.start <= m.start() < p.end for p in out):
             out.append(_country_place(code, lex.country_names.get(code, word), "target", m))
     return out
@@ -181,8 +193,11 @@ def _date(sent: Sentence, clause: tuple[int, int], text: str, lex: Lexicon, trig
     return None, "none", None
 
 
-def _status(text: str, clause: tuple[int, int], lex: Lexicon) -> str:
-    if lex.planned.search(text, *clause):
+def _status(text: str, clause: tuple[int, int], lex: Lexicon, trigger_at: int) -> str:
+    """Modality counts where it governs the trigger: the few words before it ("would hit",
+    "is scheduled to visit"), not anywhere in the clause ("..., while he could only feel")."""
+    before = (max(clause[0], trigger_at - 60), min(clause[1], trigger_at + 1))
+    if lex.planned.search(text, *before):
         return "planned"
     return "denied" if lex.denied.search(text, *clause) else "reported"
 
@@ -236,8 +251,10 @@ def _scope(places: tuple[Place, ...], locators: set[int]) -> str:
 def _places_for(sent: Sentence, clause: tuple[int, int], text: str, etype: str, lex: Lexicon,
                 target_side: str | None) -> tuple[tuple[Place, ...], str]:
     quoted = _attribution_spans(text, clause, lex)
-    named = [p for p in sent.places if p.start is not None and _inside(p.start, p.end, clause)
-             and not any(s <= p.start < e for s, e in quoted) and not _metonym(text, p, lex)]
+    here = [p for p in sent.places if p.start is not None and _inside(p.start, p.end, clause) and not _metonym(text, p, lex)]
+    named = [p for p in here if not any(s <= p.start < e for s, e in quoted)]
+    if not any(p.precision != "country" for p in named):  # "the governor of the Belgorod region said ..."
+        named += [p for p in here if p not in named and p.precision != "country"]
     if etype in ("diplomacy", "posture"):  # where it happened, not every place it names
         named = [p for p in named if NON_ATTACK_PLACE_CUE.search(text, max(clause[0], p.start - 40), p.start)]
     else:  # a country named as a whole is an actor unless the clause scopes it ("across Ukraine")
@@ -293,12 +310,12 @@ def _default_place(etype: str, subtype: str, actors: Actors, sent_actors: list, 
 
 
 def _retype(etype: str, subtype: str, places: tuple[Place, ...], actors: Actors, text: str,
-            clause: tuple[int, int], lex: Lexicon, defender: str | None) -> tuple[str, str] | None:
+            clause: tuple[int, int], lex: Lexicon, defender: str | None, weapons: list[Weapon]) -> tuple[str, str] | None:
     """An interception by, or a strike on a place in, a country not at war is an incursion;
     debris or a stray missile over one of the warring sides is part of the attack."""
     at_war = set(lex.belligerents)
-    struck = next((p.country for p in places if p.role == "target" and p.precision != "country"), None)
-    if struck and not (_DEBRIS.search(text, *clause) or _LANDED.search(text, *clause)):
+    struck = next((p.country for p in places if p.role == "target" and p.country not in at_war), None)
+    if struck and not (_DEBRIS.search(text, *clause) or _LANDED.search(text, *clause) or weapons):
         struck = None  # a place named beside an attack ("ahead of a summit in Madrid") was not hit
     target = defender or struck or actors.target
     if etype == "attack" and (defender or struck) and target not in at_war:
@@ -317,7 +334,7 @@ def _build(etype: str, found: list[Trigger], sent: Sentence, clause: tuple[int, 
     actors = sides.sides(etype, text, span, places, lex, trigger_at)
     subtype = _subtype(found, weapons)
     defender = next((w.code for w in sides.actor_words(text, *clause, lex) if w.defender), None)
-    retyped = _retype(etype, subtype, places, actors, text, clause, lex, defender)
+    retyped = _retype(etype, subtype, places, actors, text, clause, lex, defender, weapons)
     if retyped is None:
         return None
     if retyped[0] != etype:
@@ -343,7 +360,7 @@ def _build(etype: str, found: list[Trigger], sent: Sentence, clause: tuple[int, 
         places=places, scope=scope, weapons=tuple(dict.fromkeys(weapons)),
         figures=tuple(figs) if etype in ("attack", "incursion") else (),
         date=date, date_how=how, time=time, actors=actors,
-        claimant=claimant_at(sent.attributions, trigger_at), status=_status(text, clause, lex),
+        claimant=claimant_at(sent.attributions, trigger_at), status=_status(text, clause, lex, trigger_at),
         anaphoric=bool(lex.anaphora.search(text, *clause)),
         background=background or bool(lex.background.search(text, *clause)), last_at=trigger_at)
 
@@ -354,7 +371,7 @@ def sentence_candidates(text: str, sent: Sentence, lex: Lexicon, find_amounts,
     "18 of them" in a later clause or sentence)."""
     out: list[Candidate] = []
     # "Since the war began, ...": the leading clause makes the whole sentence background
-    lead_background = text.startswith("Since", sent.start) and bool(lex.background.search(text, sent.start, sent.end))
+    lead_background = text.startswith("Since ", sent.start)
     for clause in clauses(text, sent.start, sent.end):
         found = sorted(((s, t) for s, e, t in sent.triggers if _inside(s, e, clause)), key=lambda x: x[0])
         weapon_hits = [(w, s, e) for w, s, e in sent.weapons if _inside(s, e, clause)]

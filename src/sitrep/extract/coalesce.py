@@ -210,10 +210,15 @@ def _host(c: Candidate, kept: list[Candidate], both_ways: bool) -> int | None:
     before it (or after it, for figures that the next sentence places)."""
     near = [i for i, k in enumerate(kept) if k.type == c.type and _dates_fit(k, c) and _origins_fit(k, c)
             and (both_ways or k.trigger_at < c.trigger_at) and _distance(c, k) < ANAPHORA_REACH
-            and not _figures_clash(k, c)]
+            and not _figures_clash(k, c) and not _weak(k) and _sides_fit(k, c)]
     # "the barrage", "the attacks" point at the wave rather than at a city hit in it
     wide = [i for i in near if kept[i].scope in ("country", "none")] if _WAVE.search(c.evidence.text) else []
     return min(wide or near, key=lambda i: (bool(kept[i].figures), _distance(c, kept[i])), default=None)
+
+
+def _sides_fit(a: Candidate, b: Candidate) -> bool:
+    pairs = ((a.actors.initiator, b.actors.initiator), (a.actors.target, b.actors.target))
+    return all(x is None or y is None or x == y for x, y in pairs)
 
 
 def _placeless(c: Candidate) -> bool:

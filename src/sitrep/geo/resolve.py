@@ -119,9 +119,9 @@ def _from_picks(found: Found, picks: dict[int, Resolved], hint: str | None) -> _
         if m.context_only and not m.actor:
             for code in {c.country for c in m.candidates}:
                 ctx.add(m, "demonym", code)
-        anchor = picks.get(m.near).candidate if m.near is not None and m.near in picks else None
-        if anchor is not None and anchor.lat is not None and anchor.lon is not None:
-            ctx.near[k] = (anchor.lat, anchor.lon)
+        near = picks.get(m.near) if m.near is not None else None
+        if near is not None and near.candidate.lat is not None and near.candidate.lon is not None:
+            ctx.near[k] = (near.candidate.lat, near.candidate.lon)
         holder = picks.get(m.within) if m.within is not None else None
         if holder is not None:
             ctx.within_country[k] = {holder.candidate.country or ""}
