@@ -347,9 +347,11 @@ def _build(etype: str, found: list[Trigger], sent: Sentence, clause: tuple[int, 
             scope, actors = "country", Actors(actors.initiator if actors.initiator != code else None, code)
     if etype == "attack":  # an attack's targets are on one side of the war ("a summit in Bavaria" is not)
         at_war = set(lex.belligerents)
-        places = tuple(p for p in places if p.role == "origin" or p.country in at_war)
-        scope = _scope(places, set()) if scope == "specific" and not any(
-            p.precision != "country" and p.role != "origin" for p in places) else scope
+        kept = tuple(p for p in places if p.role == "origin" or p.country in at_war)
+        if kept != places:
+            places, actors = kept, sides.sides(etype, text, span, kept, lex, trigger_at)
+            scope = _scope(places, set()) if scope == "specific" and not any(
+                p.precision != "country" and p.role != "origin" for p in places) else scope
     if etype not in ("attack", "incursion") and not places:
         places = _default_place(etype, subtype, actors, sides.actor_words(text, sent.start, sent.end, lex), lex)
         scope = "country" if places else scope

@@ -109,10 +109,20 @@ def _countries(c: Candidate) -> set[str]:
     return {k[0] for k in _targets(c) if k[0]}
 
 
+def _span(d: EventDate) -> tuple[str, str]:
+    lo, _, hi = d.value.partition("/")
+    return lo, hi or lo
+
+
 def _dates_fit(a: Candidate, b: Candidate) -> bool:
-    if a.date is None or b.date is None or a.date.value == b.date.value:
+    """Equal or overlapping dates ("overnight" holds the day after it), or a date that was
+    only inferred."""
+    if a.date is None or b.date is None or a.date.value is None or b.date.value is None:
         return True
-    return a.date_how not in TEXT_DATED or b.date_how not in TEXT_DATED
+    if a.date_how not in TEXT_DATED or b.date_how not in TEXT_DATED:
+        return True
+    (a_lo, a_hi), (b_lo, b_hi) = _span(a.date), _span(b.date)
+    return a_lo[:len(b_lo)] <= b_hi[:len(a_lo)] and b_lo[:len(a_lo)] <= a_hi[:len(b_lo)]
 
 
 def _subtypes_fit(a: Candidate, b: Candidate) -> bool:
