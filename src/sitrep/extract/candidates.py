@@ -38,6 +38,7 @@ _LANDED = re.compile(r"\b(?:missiles?|rockets?|drones?|projectiles?|shells?)\b[^
                      r"struck|hit|came down|killed|entered)\b|\b(?:landed|fell|crashed|exploded|came down)\b", re.IGNORECASE)
 _THE_PLACE = re.compile(r"\b(?:in|near|outside|on|of|at) the (?P<kind>city|town|village|settlement|region|province|oblast)\b",
                         re.IGNORECASE)
+_CONTINUES = re.compile(r"\b(?:also|as well|too|again|likewise)\b", re.IGNORECASE)
 _DEBRIS = re.compile(r"\b(?:debris|fragments|wreckage|remains)\b", re.IGNORECASE)
 NON_ATTACK_PLACE_CUE = re.compile(r"\b(?:in|at|to|into|visit(?:ed|s|ing)?|arriv\w+ (?:in|at))\s+(?:the\s+)?(?:\w+\s+){0,3}$",
                                   re.IGNORECASE)
@@ -74,6 +75,7 @@ class Candidate:
     background: bool = False
     extra_evidence: tuple[Span, ...] = ()  # sentences of candidates merged into this one
     last_at: int = 0  # the latest trigger merged in: what "the attack" after it points back to
+    continues: bool = False  # "Artillery also struck Nikopol": goes on with the event told before
 
 
 @dataclass(frozen=True)
@@ -364,7 +366,8 @@ def _build(etype: str, found: list[Trigger], sent: Sentence, clause: tuple[int, 
         date=date, date_how=how, time=time, actors=actors,
         claimant=claimant_at(sent.attributions, trigger_at), status=_status(text, clause, lex, trigger_at),
         anaphoric=bool(lex.anaphora.search(text, *clause)),
-        background=background or bool(lex.background.search(text, *clause)), last_at=trigger_at)
+        background=background or bool(lex.background.search(text, *clause)), last_at=trigger_at,
+        continues=bool(_CONTINUES.search(text, *clause)))
 
 
 def sentence_candidates(text: str, sent: Sentence, lex: Lexicon, find_amounts,

@@ -61,7 +61,9 @@ def _from_context(c: Candidate, done: list[Candidate], lead: EventDate | None) -
             break
         if prev.date is None:
             continue
-        if c.anaphoric and prev.type == c.type and _carries(prev.date):
+        if prev.type != c.type or not _carries(prev.date):
+            continue
+        if c.anaphoric or (c.continues and c.paragraph == prev.paragraph and c.sentence - prev.sentence <= 1):
             return prev.date, "context"
     return lead, "default"
 

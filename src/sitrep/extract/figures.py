@@ -19,7 +19,7 @@ _MORE = re.compile(r"\s+(?:more|additional|further)\b", re.IGNORECASE)
 _OTHERS = re.compile(r"\s+others?\b", re.IGNORECASE)
 _TOLL = re.compile(r"(?:death toll|toll|number of (?:dead|deaths|people killed))\s+(?:\w+\s+){0,2}(?:to|of|at|reached|stands at|"
                    r"rose to|climbed to|risen to)\s*$", re.IGNORECASE)
-_TIMES = re.compile(r"\s+times\b", re.IGNORECASE)
+_TIMES = re.compile(r"\s+(?:times|strikes|hits|impacts)\b", re.IGNORECASE)
 _NOT_A_COUNT_BEFORE = re.compile(r"(?:population|aged?|ages|no\.|number|page|grade|category)\s+(?:of\s+)?(?:\w+\s+)?$",
                                  re.IGNORECASE)
 
@@ -45,9 +45,7 @@ def _gap_ok(gap: str) -> bool:
 def _weapon_after(amount: Amount, weapons: list[tuple[Weapon, int, int]], text: str) -> Weapon | None:
     """A weapon word starting within a few modifier words after the amount."""
     for weapon, ws, _ in weapons:
-        gap = text[amount.end:ws]
-        if amount.value is None:  # "dozens of drones"
-            gap = re.sub(r"^\s+of\b", " ", gap)
+        gap = re.sub(r"^\s+of(?:\s+the)?\b", " ", text[amount.end:ws])  # "dozens of drones", "30 of the drones"
         if 0 <= ws - amount.end <= 40 and _gap_ok(gap):
             return weapon
     return None
@@ -88,8 +86,9 @@ def _special(a: Amount, text: str, clause: tuple[int, int], lex: Lexicon, ref: C
     """Amounts whose kind the surrounding words fix without a noun."""
     if _TOLL.search(text, max(clause[0], a.start - 40), a.start):
         return Counted(a, "person", kind="killed")
-    if _TIMES.match(text, a.end) and lex.weapon_kinds["hit"].search(text, max(clause[0], a.start - 30), a.start):
-        return Counted(a, "unknown", kind="hit")  # "Kharkiv was hit three times"
+    hits = _TIMES.match(text, a.end)  # "Kyiv was hit three times", "noting five strikes in Kyiv"
+    if hits and ("times" not in hits.group().lower() or lex.weapon_kinds["hit"].search(text, max(clause[0], a.start - 30), a.start)):
+        return Counted(a, "unknown", kind="hit")
     kind = _verb_before(a, text, clause, lex) or _verb_after(a, text, clause, lex)
     if kind and ref is not None:
         return Counted(a, ref.unit, ref.model, kind=kind)

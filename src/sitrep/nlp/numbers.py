@@ -146,7 +146,8 @@ def _rules() -> _Rules:
                                 rf"|(?<![\w-])(?:{_alternation(_strs('model_prefixes'))})\s)\Z"),
         between_before=re.compile(r"(?<![\w])between\s+\Z", re.IGNORECASE),
         range_gap=re.compile(r"\s*(?:-|–|—|-to-|to|or)\s*", re.IGNORECASE),
-        total_gap=re.compile(r"\s+(?:out\s+of|of)\s+(?:the\s+)?", re.IGNORECASE),
+        total_gap=re.compile(r"\s+(?:out\s+of|of)\s+(?:the\s+)?(?:(?:more|fewer)\s+than\s+|over\s+|some\s+|about\s+|around\s+)?",
+                             re.IGNORECASE),
         prefix=re.compile(
             rf"(?:(?<![\w])(?P<all>all\s+(?:of\s+)?(?:the\s+)?)"
             rf"|(?<![\w])(?P<q>{_alternation(qualifier_of)})\s+"
