@@ -47,7 +47,7 @@ _ORIGIN_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?(?:(?:territory|town|city|vill
                             re.IGNORECASE)
 _DEMONYM_ORIGIN = re.compile(r"\bfrom\s+(?:the\s+)?(?P<who>[A-Z][\w]+)\s+(?:territory|soil|airspace|side)\b")
 _COUNTRY_SCOPE = re.compile(
-    r"\b(?:across|throughout|all over|elsewhere in|around|on|against|in|at|into|inside|struck|hit|targeted)\s+"
+    r"\b(?P<prep>across|throughout|all over|elsewhere in|around|on|against|in|at|into|inside|struck|hit|targeted)\s+"
     r"(?:the\s+)?(?:(?:NATO|EU)\s*-?\s*member\s+|neighbou?ring\s+)?(?P<c>country|nation|[A-Z]\w+)\b"
     r"|\b(?P<d>[A-Z]\w+)\s+(?:towns?|cities|city|territory|regions?|villages?|energy|infrastructure|civilians|soil|border)\b")
 
@@ -151,6 +151,11 @@ def _with_roles(places: list[Place], text: str, clause: tuple[int, int], event_t
     return tuple(out)
 
 
+_AIMED_PREPS = {"on", "against", "at", "into"}
+_AIMED = re.compile(r"\b(?:attacks?|strikes?|fire[ds]?|firing|missiles?|drones?|rockets?|shell\w*|launch\w*|aimed|"
+                    r"barrages?|bombardments?|assaults?|war|aggression|offensive|invasion|raids?)\b[^,.;]{0,25}$", re.IGNORECASE)
+
+
 def _named_before(text: str, clause: tuple[int, int], pos: int, lex: Lexicon) -> str | None:
     words = [w for w in sides.actor_words(text, max(0, clause[0] - 300), pos, lex) if not w.attacker]
     return words[-1].code if words else None
@@ -169,6 +174,8 @@ def _country_scope(text: str, clause: tuple[int, int], lex: Lexicon, target_side
             out.append(_country_place(code, m.group("who"), "origin", m))
     for m in _COUNTRY_SCOPE.finditer(text, *clause):
         word = m.group("c") or m.group("d")
+        if (m.group("prep") or "").lower() in _AIMED_PREPS and not _AIMED.search(text, max(clause[0], m.start() - 40), m.start()):
+            continue  # "came out against Russia", "sanctions on Russia": not where anything was aimed
         code = lex.scope_words.get(word)
         if word in ("country", "nation"):  # the side attacked, else the country just named
             code = target_side or _named_before(text, clause, m.start(), lex)

@@ -220,12 +220,19 @@ def _figures_clash(a: Candidate, b: Candidate) -> bool:
 def _host(c: Candidate, kept: list[Candidate], both_ways: bool) -> int | None:
     """The event a placeless or anaphoric candidate belongs to: the closest of its type,
     before it (or after it, for figures that the next sentence places)."""
-    near = [i for i, k in enumerate(kept) if k.type == c.type and _dates_fit(k, c) and _origins_fit(k, c)
+    near = [i for i, k in enumerate(kept) if _same_kind(k, c) and _dates_fit(k, c) and _origins_fit(k, c)
             and (both_ways or k.trigger_at < c.trigger_at) and _distance(c, k) < ANAPHORA_REACH
             and not _figures_clash(k, c) and not _weak(k) and _sides_fit(k, c)]
     # "the barrage", "the attacks" point at the wave rather than at a city hit in it
     wide = [i for i in near if kept[i].scope in ("country", "none")] if _WAVE.search(c.evidence.text) else []
-    return min(wide or near, key=lambda i: (bool(kept[i].figures), _distance(c, kept[i])), default=None)
+    return min(wide or near, key=lambda i: (kept[i].type != c.type, bool(kept[i].figures), _distance(c, kept[i])),
+               default=None)
+
+
+def _same_kind(host: Candidate, c: Candidate) -> bool:
+    """Same type, or the toll of an incursion told in its own clause ("..., killing two")."""
+    return host.type == c.type or (host.type == "incursion" and c.type == "attack"
+                                   and (host.sentence == c.sentence or c.anaphoric))
 
 
 def _sides_fit(a: Candidate, b: Candidate) -> bool:
