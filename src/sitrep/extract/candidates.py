@@ -16,7 +16,9 @@ _CLAUSE_BREAK = re.compile(
     r",\s+(?=(?:and|but|while|although|though|whereas|which|who|with|including|as|before|after|"
     r"prompting|sparking|causing|saying|adding|leaving|killing)\b)|;\s+|\s[—–]\s|:\s+(?=[\"“])"
     r"|\s(?=(?:as|while|because|although|whereas)\s+(?:[A-Z]|the\s|a\s|its\s|his\s))"
-    r"|(?<=\bcame)\s(?=as\b)|(?<=\bcome)\s(?=as\b)|(?<=\bcomes)\s(?=as\b)")
+    r"|(?<=\bcame)\s(?=as\b)|(?<=\bcome)\s(?=as\b)|(?<=\bcomes)\s(?=as\b)"
+    r"|\s(?=(?:just\s+)?(?:a|one|two|three|four|five|\d+)\s+(?:days?|weeks?)\s+(?:after|before)\b)"
+    r"|\s(?=(?:after|before|following)\s+(?:[A-Z]|the\s|a\s|an\s))")
 _LIST_TAIL = re.compile(r",\s+and\s+[A-Z]\w+(?:\s+(?:also|were|was|had|have|regions?|provinces?|oblasts?|cities))?\b")
 _NAME_BEFORE = re.compile(r"[A-Z]\w+,\s+[A-Z]\w+$")
 _LEAD_SUBORDINATE = re.compile(r"(?:As|While|When|After|Although|Though|Since|Before|Even as|Amid)\b[^,]{8,}?,\s+")
@@ -151,6 +153,7 @@ def _with_roles(places: list[Place], text: str, clause: tuple[int, int], event_t
     return tuple(out)
 
 
+_EXCEPT = re.compile(r"\b(?:except|excluding|apart from|other than|but not)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 _AIMED_PREPS = {"on", "against", "at", "into"}
 _AIMED = re.compile(r"\b(?:attacks?|strikes?|fire[ds]?|firing|missiles?|drones?|rockets?|shell\w*|launch\w*|aimed|"
                     r"barrages?|bombardments?|assaults?|war|aggression|offensive|invasion|raids?)\b[^,.;]{0,25}$", re.IGNORECASE)
@@ -185,12 +188,12 @@ def _country_scope(text: str, clause: tuple[int, int], lex: Lexicon, target_side
 
 
 def _date(sent: Sentence, clause: tuple[int, int], text: str, lex: Lexicon, trigger_at: int) -> tuple[EventDate | None, str, str | None]:
-    usable = [t for t in sent.times if t.date.source != "background"]
+    rel = lex.relative_after.search(text, max(sent.start, clause[0] - 20), trigger_at)  # "a day | after X"
+    if rel:
+        return None, f"relative:{rel.group('n')}", None
+    usable = [t for t in sent.times if t.date.source not in ("background", "relative")]
     in_clause = [t for t in usable if _inside(t.start, t.end, clause)]
     chosen = (in_clause or usable or [None])[0]
-    rel = lex.relative_after.search(text, clause[0], clause[1])
-    if rel and rel.start() < trigger_at:
-        return None, f"relative:{rel.group('n')}", None
     if chosen is not None and chosen.date.value is not None:
         return chosen.date, "text", chosen.time
     if chosen is not None:  # a phrase this article alone cannot date ("on Saturday", no publication date)
@@ -260,7 +263,8 @@ def _scope(places: tuple[Place, ...], locators: set[int]) -> str:
 def _places_for(sent: Sentence, clause: tuple[int, int], text: str, etype: str, lex: Lexicon,
                 target_side: str | None) -> tuple[tuple[Place, ...], str]:
     quoted = _attribution_spans(text, clause, lex)
-    here = [p for p in sent.places if p.start is not None and _inside(p.start, p.end, clause) and not _metonym(text, p, lex)]
+    here = [p for p in sent.places if p.start is not None and _inside(p.start, p.end, clause)
+            and not _metonym(text, p, lex) and not _EXCEPT.search(text, max(clause[0], p.start - 30), p.start)]
     named = [p for p in here if not any(s <= p.start < e for s, e in quoted)]
     if not any(p.precision != "country" for p in named):  # "the governor of the Belgorod region said ..."
         named += [p for p in here if p not in named and p.precision != "country"]

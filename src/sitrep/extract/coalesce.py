@@ -182,6 +182,8 @@ def merge(a: Candidate, b: Candidate) -> Candidate:
     elif _weak(b) and not _weak(a):
         b = replace(b, places=tuple(p for p in b.places if p.role == "origin"))
     dated = a if a.date_how in TEXT_DATED or b.date_how not in TEXT_DATED else b
+    if _weak(dated) and not _weak(a if dated is b else b):  # a vague mention lends no date
+        dated = a if dated is b else b
     subtype = a.subtype if a.subtype != "unknown" else b.subtype
     return replace(
         a, subtype=subtype, date=dated.date, date_how=dated.date_how, time=a.time or b.time,
@@ -296,13 +298,20 @@ def _substantive(c: Candidate) -> bool:
     return c.date_how in TEXT_DATED or _in_lead(c) or c.date_how == "unresolved"
 
 
+def _old_news(c: Candidate) -> bool:
+    """ "Russia attacked in late February": an attack dated only by month, with nothing
+    counted or located below the country, is background to the story."""
+    return c.type == "attack" and not c.figures and c.scope != "specific" and c.date is not None \
+        and c.date.precision == "month"
+
+
 def _supposed(c: Candidate) -> bool:
     return c.type in ("attack", "incursion", "battle") and c.status == "planned"
 
 
 def coalesce(cands: list[Candidate], published: str | None) -> list[Candidate]:
     dated = resolve_dates(cands, published)
-    merged = _absorb(_coalesce([c for c in dated if not c.background and not _supposed(c)]))
+    merged = _absorb(_coalesce([c for c in dated if not c.background and not _supposed(c) and not _old_news(c)]))
     return [c for c in merged if _substantive(c)]
 
 
