@@ -213,10 +213,15 @@ def _distance(c: Candidate, k: Candidate) -> int:
     return min(abs(c.trigger_at - k.trigger_at), abs(c.trigger_at - k.last_at))
 
 
+_FAMILY = {"cruise_missile": "missile", "ballistic_missile": "missile", "rocket": "missile", "air_defence_missile": "missile"}
+
+
 def _figures_clash(a: Candidate, b: Candidate) -> bool:
-    """Different counts of the same weapons launched: two strikes, not one."""
-    mine = {(f.kind, f.unit): f.value for f in a.figures if f.unit != "person" and f.value is not None}
-    return any(mine.get((f.kind, f.unit), f.value) != f.value for f in b.figures if f.value is not None)
+    """Different counts of the same kind of weapon launched: two strikes, not one."""
+    def family(f):
+        return f.kind, _FAMILY.get(f.unit, f.unit)
+    mine = {family(f): f.value for f in a.figures if f.unit != "person" and f.value is not None}
+    return any(mine.get(family(f), f.value) != f.value for f in b.figures if f.unit != "person" and f.value is not None)
 
 
 def _host(c: Candidate, kept: list[Candidate], both_ways: bool) -> int | None:
@@ -227,8 +232,7 @@ def _host(c: Candidate, kept: list[Candidate], both_ways: bool) -> int | None:
             and not _figures_clash(k, c) and not _weak(k) and _sides_fit(k, c)]
     # "the barrage", "the attacks" point at the wave rather than at a city hit in it
     wide = [i for i in near if kept[i].scope in ("country", "none")] if _WAVE.search(c.evidence.text) else []
-    return min(wide or near, key=lambda i: (kept[i].type != c.type, bool(kept[i].figures), _distance(c, kept[i])),
-               default=None)
+    return min(wide or near, key=lambda i: (kept[i].type != c.type, _distance(c, kept[i])), default=None)
 
 
 def _same_kind(host: Candidate, c: Candidate) -> bool:
