@@ -406,7 +406,7 @@ def sentence_candidates(text: str, sent: Sentence, lex: Lexicon, find_amounts,
             if c is not None:
                 built.append(c)
         out.extend(_one_reading(built))
-    return _inherit_places(out), antecedent
+    return _listed_places(text, sent, _inherit_places(out)), antecedent
 
 
 def _one_reading(built: list[Candidate]) -> list[Candidate]:
@@ -418,6 +418,19 @@ def _one_reading(built: list[Candidate]) -> list[Candidate]:
     if "posture" in types:
         built = [c for c in built if not (c.type == "diplomacy" and c.subtype == "visit")]
     return built
+
+
+def _listed_places(text: str, sent: Sentence, cands: list[Candidate]) -> list[Candidate]:
+    """ "..., where one person died, and the Kharkiv region": a trailing clause with places and
+    no trigger of its own adds its places to the candidate before it."""
+    if not cands:
+        return cands
+    last = cands[-1]
+    tails = [p for p in sent.places if p.start is not None and p.start > last.clause[1]
+             and p.precision != "country" and text[last.clause[1]:p.start].lstrip(" ,").startswith("and ")]
+    if last.type in ("attack", "incursion") and tails:
+        cands[-1] = replace(last, places=last.places + tuple(replace(p, role="target") for p in tails))
+    return cands
 
 
 def _inherit_places(cands: list[Candidate]) -> list[Candidate]:

@@ -327,7 +327,7 @@ def _absorb(kept: list[Candidate]) -> list[Candidate]:
         if c.type != "attack" or c.figures or c.scope not in ("country", "vicinity"):
             continue
         hosts = [k for k in out if k is not c and k.type == "attack" and k.scope == "specific"
-                 and _dates_fit(k, c) and (k.date or c.date) and _countries(k) & _countries(c)]
+                 and k.date and c.date and k.date.value == c.date.value and _countries(k) & _countries(c)]
         if hosts:
             i = out.index(min(hosts, key=lambda k: abs(k.sentence - c.sentence)))
             out[i] = merge(out[i], c)
