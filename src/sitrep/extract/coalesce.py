@@ -246,6 +246,13 @@ def _sides_fit(a: Candidate, b: Candidate) -> bool:
     return all(x is None or y is None or x == y for x, y in pairs)
 
 
+def _lead_host(c: Candidate, kept: list[Candidate]) -> int | None:
+    """Figures with no place and no event near them belong to the story's lead event."""
+    lead = [i for i, k in enumerate(kept) if k.type == c.type and _in_lead(k) and not _weak(k)
+            and _dates_fit(k, c) and _sides_fit(k, c) and not _figures_clash(k, c)]
+    return lead[0] if lead else None
+
+
 def _placeless(c: Candidate) -> bool:
     return c.scope == "none" and bool(c.figures)  # "Three people were killed, the governor said."
 
@@ -255,6 +262,8 @@ def _attach_point(c: Candidate, kept: list[Candidate]) -> int | None:
     otherwise the nearest kept candidate it fits."""
     if _placeless(c) or c.anaphoric and (c.scope == "none" or (c.scope != "specific" and not c.figures)):
         host = _host(c, kept, both_ways=_placeless(c))
+        if host is None and _placeless(c):
+            host = _lead_host(c, kept)
         if host is not None:
             return host
     fitting = [i for i, k in enumerate(kept) if fits(k, c)]
@@ -294,8 +303,8 @@ def _substantive(c: Candidate) -> bool:
     if c.background or (c.type in ("attack", "incursion", "battle") and c.status == "planned"):
         return False
     if c.type in ("attack", "incursion"):
-        if _weak(c):
-            return False
+        if _weak(c) or not any(p.role != "origin" for p in c.places):
+            return False  # nowhere to put it: figures with no place and no event to join
         if not c.figures and c.date is not None and c.date.precision == "month":
             return False  # "Russia attacked in late February": background to the story
         return not (c.date_how == "relative" and not c.figures)  # "three days after X": X is a reference
