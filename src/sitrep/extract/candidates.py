@@ -14,7 +14,7 @@ from sitrep.model import Actors, Amount, EventDate, Figure, Place, Span, TimePhr
 AIR = {"missile", "cruise_missile", "ballistic_missile", "rocket", "drone", "aircraft", "bomb", "air_defence_missile"}
 _CLAUSE_BREAK = re.compile(
     r",\s+(?=(?:and|but|while|although|though|whereas|which|who|with|including|as|before|after|"
-    r"prompting|sparking|causing|saying|adding|leaving|killing)\b)|;\s+|\s[—–]\s|:\s+(?=[\"“])"
+    r"prompting|sparking|causing|saying|adding|leaving|killing)\b)|;\s+|\s[—–-]\s|:\s+(?=[\"“])"
     r"|\s(?=(?:as|while|because|although|whereas)\s+(?:[A-Z]|the\s|a\s|its\s|his\s))"
     r"|(?<=\bcame)\s(?=as\b)|(?<=\bcome)\s(?=as\b)|(?<=\bcomes)\s(?=as\b)"
     r"|\s(?=(?:just\s+)?(?:a|one|two|three|four|five|\d+)\s+(?:days?|weeks?)\s+(?:after|before)\b)"

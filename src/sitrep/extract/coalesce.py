@@ -86,8 +86,8 @@ def resolve_dates(cands: list[Candidate], published: str | None) -> list[Candida
             c = replace(c, date=_overnight(published))
         elif c.date_how == "same_day":
             c = replace(c, date=lead)
-        elif c.date_how == "none":
-            found, how = _from_context(c, done, lead)
+        elif c.date_how == "none" or (c.date_how == "unresolved" and published):
+            found, how = _from_context(c, done, lead)  # a phrase no date resolves is no date
             c = replace(c, date=found, date_how=how)
         done.append(c)
     return done
