@@ -83,5 +83,5 @@ class Extractor:
                 cands += found
             elif (extra := attachment(article.text, s, self.lex)) is not None:
                 cands.append(extra)
-        events = coalescing.coalesce(cands, article.published_date)
+        events = coalescing.coalesce(cands, article.published_date, self.lex.country_names)
         return [to_mention(article, c) for c in events]

@@ -50,7 +50,8 @@ _ORIGIN_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?(?:(?:territory|town|city|vill
 _DEMONYM_ORIGIN = re.compile(r"\bfrom\s+(?:the\s+)?(?P<who>[A-Z][\w]+)\s+(?:territory|soil|airspace|side)\b")
 _COUNTRY_SCOPE = re.compile(
     r"\b(?P<prep>across|throughout|all over|elsewhere in|around|on|against|in|at|into|inside|struck|hit|targeted)\s+"
-    r"(?:the\s+)?(?:(?:NATO|EU)\s*-?\s*member\s+|neighbou?ring\s+)?(?P<c>country|nation|[A-Z]\w+)\b"
+    r"(?:the\s+)?(?:(?:NATO|EU)\s*-?\s*member\s+|neighbou?ring\s+|(?:north|south)?-?(?:east|west)ern\s+|"
+    r"(?:northern|southern|central)\s+)?(?P<c>country|nation|[A-Z]\w+)\b"
     r"|\b(?P<d>[A-Z]\w+)\s+(?:towns?|cities|city|territory|regions?|villages?|energy|infrastructure|civilians|soil|border)\b")
 
 
@@ -248,6 +249,15 @@ def _the_place(sent: Sentence, clause: tuple[int, int], text: str, named: tuple[
     return (replace(found, role="target", start=m.start(), end=m.end()),) if found else ()
 
 
+def _containers_of_origins(text: str, places: tuple[Place, ...]) -> tuple[Place, ...]:
+    """ "from the town of Petrykaw in southern Belarus": the country holding an origin is one too."""
+    ends = [p.end for p in places if p.role == "origin" and p.end is not None]
+    def holds(p: Place) -> bool:
+        return p.role == "target" and p.precision == "country" and p.start is not None and any(
+            e <= p.start and not text[e:p.start].strip(" ,") for e in ends)
+    return tuple(replace(p, role="origin") if holds(p) else p for p in places)
+
+
 def _is_locator(text: str, clause: tuple[int, int], p: Place) -> bool:
     """ "near Kyiv", "outside the city of Kharkiv": a reference point, weaker than the place hit."""
     return bool(_LOCATOR_BEFORE.search(text, max(clause[0], p.start - 50), p.start))
@@ -275,6 +285,7 @@ def _places_for(sent: Sentence, clause: tuple[int, int], text: str, etype: str, 
     places = _with_roles(named, text, clause, etype)
     if etype in ("attack", "incursion"):
         places += _the_place(sent, clause, text, places) + tuple(_country_scope(text, clause, lex, target_side))
+        places = _containers_of_origins(text, places)
     locators = {p.start for p in places if p.start is not None and _is_locator(text, clause, p)}
     # a place that is only a reference point still locates an event that has figures
     scope = _scope(places, locators)

@@ -232,7 +232,8 @@ def _host(c: Candidate, kept: list[Candidate], both_ways: bool) -> int | None:
             and not _figures_clash(k, c) and not _weak(k) and _sides_fit(k, c)]
     # "the barrage", "the attacks" point at the wave rather than at a city hit in it
     wide = [i for i in near if kept[i].scope in ("country", "none")] if _WAVE.search(c.evidence.text) else []
-    return min(wide or near, key=lambda i: (kept[i].type != c.type, _distance(c, kept[i])), default=None)
+    return min(wide or near, key=lambda i: (kept[i].sentence != c.sentence, kept[i].type != c.type,
+                                             _distance(c, kept[i])), default=None)
 
 
 def _same_kind(host: Candidate, c: Candidate) -> bool:
@@ -322,10 +323,22 @@ def _supposed(c: Candidate) -> bool:
     return c.type in ("attack", "incursion", "battle") and c.status == "planned"
 
 
-def coalesce(cands: list[Candidate], published: str | None) -> list[Candidate]:
+def _nationwide(c: Candidate, country_names: dict[str, str]) -> Candidate:
+    """Launches or interceptions counted with no place ("Kyiv's air defences shot down 12
+    drones") are counted for the country attacked."""
+    placed = any(p.role != "origin" for p in c.places)
+    counts = any(f.unit != "person" and f.kind in ("launched", "intercepted") for f in c.figures)
+    if placed or not counts or c.type != "attack" or not c.actors.target:
+        return c
+    code = c.actors.target
+    place = Place(country_names.get(code, code), code, precision="country", role="target")
+    return replace(c, places=c.places + (place,), scope="country")
+
+
+def coalesce(cands: list[Candidate], published: str | None, country_names: dict[str, str]) -> list[Candidate]:
     dated = resolve_dates(cands, published)
     merged = _absorb(_coalesce([c for c in dated if not c.background and not _supposed(c) and not _old_news(c)]))
-    return [c for c in merged if _substantive(c)]
+    return [c for c in (_nationwide(c, country_names) for c in merged) if _substantive(c)]
 
 
 def _absorb(kept: list[Candidate]) -> list[Candidate]:

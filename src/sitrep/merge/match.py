@@ -14,7 +14,12 @@ from datetime import date as day
 THRESHOLD = 0.6
 UNDATED_THRESHOLD = 1.1  # a mention its article cannot date needs more than a shared place
 _WORD = re.compile(r"[a-z0-9]+")
-_STOP = {"the", "of", "s", "a", "an", "and", "in", "on", "said", "to"}
+_STOP = {"the", "of", "s", "a", "an", "and", "in", "on", "said", "to",
+         # words every second source has: they do not make two claimants the same
+         "city", "regional", "region", "ministry", "military", "officials", "official", "defence", "defense",
+         "forces", "armed", "administration", "office", "president", "governor", "mayor", "head", "service",
+         "state", "national", "general", "staff", "ukraine", "ukrainian", "russia", "russian", "local",
+         "authorities", "news", "media", "agency", "country"}
 NEAR_KM = 25.0
 
 
