@@ -40,6 +40,8 @@ class Analysis:
         self.extractor = Extractor()
 
     def mentions(self, article: Article) -> list[Mention]:
+        if not self.extractor.worth_reading(article):
+            return []  # no event word at all: geocoding it would find places for nothing
         places = geoparse(article.text, self.gazetteer)
         return self.extractor.extract(article, places)
 

@@ -71,6 +71,10 @@ class Extractor:
     def __init__(self) -> None:
         self.lex = load()
 
+    def worth_reading(self, article: Article) -> bool:
+        """Whether any event word occurs at all (a cheap test before geocoding)."""
+        return any(t.pattern.search(article.text) for t in self.lex.triggers)
+
     def extract(self, article: Article, places: list[Place]) -> list[Mention]:
         sents = annotate(article, places, self.lex)
         cands: list[Candidate] = []

@@ -86,6 +86,7 @@ class Gazetteer:
         self.path = path
         self._local = threading.local()
         self._exact_cache: dict[str, tuple[Candidate, ...]] = {}
+        self._variant_cache: dict[str, list[Candidate]] = {}
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None) -> Gazetteer:
@@ -143,6 +144,15 @@ class Gazetteer:
 
     def variants(self, name: str) -> list[Candidate]:
         """Entries written differently but romanised alike ("Petrykaw" -> Petrikov)."""
+        cached = self._variant_cache.get(name)
+        if cached is None:
+            cached = self._variants(name)
+            if len(self._variant_cache) > _CACHE_LIMIT:
+                self._variant_cache.clear()
+            self._variant_cache[name] = cached
+        return list(cached)
+
+    def _variants(self, name: str) -> list[Candidate]:
         skey = skeleton(name)
         if not skey:
             return []

@@ -6,7 +6,7 @@ not a full NLP pipeline, and must stay fast on thousands of short texts.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sitrep.geo import lexicon
 
@@ -23,14 +23,12 @@ class Token:
     start: int
     end: int  # end of the word, before any possessive ending
     possessive: bool = False
+    capitalised: bool = field(init=False)  # computed once: the finder asks millions of times
+    lower: str = field(init=False)
 
-    @property
-    def capitalised(self) -> bool:
-        return self.text[:1].isupper()
-
-    @property
-    def lower(self) -> str:
-        return self.text.lower()
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "capitalised", self.text[:1].isupper())
+        object.__setattr__(self, "lower", self.text.lower())
 
 
 def _token(text: str, match: re.Match[str]) -> Token:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from sitrep.merge.match import Verdict, judge
+from sitrep.merge.match import Verdict, judge, possible
 from sitrep.store import events as rows
 
 PRECISE = {"day": 0, "range": 1, "month": 2, "unknown": 3}
@@ -31,16 +31,18 @@ def event_id_for(mention_id: str, attempt: int) -> str:
 
 
 def _best(conn: sa.Connection, m: dict) -> tuple[str, Verdict] | None:
-    ids = [e for e in rows.candidates(conn, m) if e not in rows.forbidden(conn, m["id"])]
-    if not ids:
+    barred = rows.forbidden(conn, m["id"])
+    # the cheap hard rules first: members (with their figures and places) load only for the rest
+    events = {e["id"]: e for e in rows.candidates(conn, m) if e["id"] not in barred and possible(m, e)}
+    if not events:
         return None
-    groups = rows.members(conn, ids)
+    groups = rows.members(conn, list(events))
     best: tuple[str, Verdict] | None = None
-    for event_id in ids:
+    for event_id, event in events.items():
         members = groups[event_id]
         if any(x["article_id"] == m["article_id"] for x in members):
             continue  # one article reports one event once: its other mentions are other events
-        verdict = judge(m, rows.get(conn, event_id), members)
+        verdict = judge(m, event, members)
         if verdict and (best is None or verdict.score > best[1].score):
             best = (event_id, verdict)
     return best

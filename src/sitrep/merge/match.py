@@ -156,6 +156,15 @@ def _sides_agree(m: dict, members: list[dict]) -> bool:
         (x["initiator"], x["target"]) == (m["initiator"], m["target"]) for x in members)
 
 
+def possible(m: dict, event: dict) -> bool:
+    """The rules an event row alone can settle: same type, a date that may fit (with the
+    widest tolerance: the members' date sources are not known yet)."""
+    if m["type"] != event["type"]:
+        return False
+    a, b = _interval(m["date"]), _interval(event["date"])
+    return a is None or b is None or (a[0].toordinal() - 1 <= b[1].toordinal() and b[0].toordinal() - 1 <= a[1].toordinal())
+
+
 def judge(m: dict, event: dict, members: list[dict]) -> Verdict | None:
     """A verdict when the mention may join the event, None when a hard rule forbids it."""
     if m["type"] != event["type"] or _sides_clash(m, members):

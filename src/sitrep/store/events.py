@@ -25,13 +25,14 @@ def _day_window(date: str | None, days: int) -> tuple[str, str] | None:
             (day.fromisoformat(hi) + timedelta(days=days)).isoformat())
 
 
-def candidates(conn: sa.Connection, mention: dict, days: int = 2) -> list[str]:
-    """Events of the mention's type dated near it, or sharing one of its places."""
+def candidates(conn: sa.Connection, mention: dict, days: int = 2) -> list[dict]:
+    """Events of the mention's type dated near it, or sharing one of its places (as rows)."""
     window = _day_window(mention["date"], days)
     same_type = events.c.type == mention["type"]
-    near = [sa.func.substr(events.c.date, 1, 10).between(*window)] if window else []
+    # plain comparisons keep the (type, date) index usable; "/" and "-" sort below "~"
+    near = [events.c.date.between(window[0], window[1] + "~")] if window else []
     if mention["date"] and len(mention["date"]) == 7:  # a month
-        near.append(sa.func.substr(events.c.date, 1, 7) == mention["date"])
+        near.append(events.c.date.between(mention["date"], mention["date"] + "~"))
     keys = {loc["admin1"] for loc in mention["locations"] if loc["admin1"]}
     shared = (sa.select(mentions.c.event_id).join(places, places.c.mention_id == mentions.c.id)
               .where(places.c.admin1.in_(keys), mentions.c.event_id.is_not(None)))
@@ -44,8 +45,8 @@ def candidates(conn: sa.Connection, mention: dict, days: int = 2) -> list[str]:
         near.append(events.c.id.in_(by_country))
     if not near:
         return []
-    q = sa.select(events.c.id).where(same_type, sa.or_(*near)).order_by(events.c.seq).limit(200)
-    return [r[0] for r in conn.execute(q)]
+    q = sa.select(events).where(same_type, sa.or_(*near)).order_by(events.c.seq).limit(200)
+    return [dict(r._mapping) for r in conn.execute(q)]
 
 
 def members(conn: sa.Connection, event_ids: list[str]) -> dict[str, list[dict]]:

@@ -107,6 +107,7 @@ places = sa.Table(
     sa.Column("end", sa.Integer),
 )
 sa.Index("ix_places_country", places.c.country, places.c.admin1)
+sa.Index("ix_places_admin1", places.c.admin1)
 
 # The merged view: one row per real-world event; mentions point at it with mentions.event_id.
 events = sa.Table(
