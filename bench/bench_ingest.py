@@ -145,8 +145,8 @@ def install_stage_clock(clock: StageClock, store, analysis: pipeline.Analysis) -
     for name in ("add_article", "add_source"):
         setattr(store, name, clock.wrap("store (writes)", getattr(store, name)))
     merge = getattr(pipeline, "merge", None)  # the cross-article event merge, when wired in
-    if merge is not None and hasattr(merge, "merge_pending"):
-        merge.merge_pending = clock.wrap("merge (events)", merge.merge_pending)
+    if merge is not None and hasattr(merge, "Merger"):
+        merge.Merger.merge_pending = clock.wrap("merge (events)", merge.Merger.merge_pending)
 
 
 def print_stages(clock: StageClock, wall: float) -> None:

@@ -101,11 +101,12 @@ def _batches(items: Iterable, size: int) -> Iterator[list]:
 def ingest(paths: Iterable[str], store: Store, extractor: Analysis | None = None,
            hooks: Hooks = Hooks()) -> Summary:
     summary = Summary()
-    merge.merge_pending(store.engine)  # what an interrupted run left unmerged
+    merger = merge.Merger(store.engine)
+    merger.merge_pending()  # what an interrupted run left unmerged
     for batch in _batches(iter_documents(paths), BATCH):
         fresh = [a for a in (_admit(doc, store, summary, hooks) for doc in batch) if a is not None]
         _store_batch(fresh, store, extractor, summary, hooks)
-        summary.events += merge.merge_pending(store.engine).founded
+        summary.events += merger.merge_pending().founded
     return summary
 
 

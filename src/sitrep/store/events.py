@@ -25,27 +25,32 @@ def _day_window(date: str | None, days: int) -> tuple[str, str] | None:
             (day.fromisoformat(hi) + timedelta(days=days)).isoformat())
 
 
+def _sharing(column: sa.Column, values: set[str]) -> sa.ColumnElement:
+    """Events one of whose mentions names one of these places."""
+    ids = (sa.select(mentions.c.event_id).join(places, places.c.mention_id == mentions.c.id)
+           .where(column.in_(values), mentions.c.event_id.is_not(None)))
+    return events.c.id.in_(ids)
+
+
 def candidates(conn: sa.Connection, mention: dict, days: int = 2) -> list[dict]:
-    """Events of the mention's type dated near it, or sharing one of its places (as rows)."""
-    window = _day_window(mention["date"], days)
+    """Events of the mention's type that may be it (as rows): dated near it, or undated and
+    sharing one of its places; an undated mention looks at the events of its places."""
     same_type = events.c.type == mention["type"]
-    # plain comparisons keep the (type, date) index usable; "/" and "-" sort below "~"
-    near = [events.c.date.between(window[0], window[1] + "~")] if window else []
-    if mention["date"] and len(mention["date"]) == 7:  # a month
-        near.append(events.c.date.between(mention["date"], mention["date"] + "~"))
-    keys = {loc["admin1"] for loc in mention["locations"] if loc["admin1"]}
-    shared = (sa.select(mentions.c.event_id).join(places, places.c.mention_id == mentions.c.id)
-              .where(places.c.admin1.in_(keys), mentions.c.event_id.is_not(None)))
-    if keys:
-        near.append(events.c.id.in_(shared))
-    if not mention["date"]:
-        countries = {loc["country"] for loc in mention["locations"] if loc["country"]}
-        by_country = (sa.select(mentions.c.event_id).join(places, places.c.mention_id == mentions.c.id)
-                      .where(places.c.country.in_(countries), mentions.c.event_id.is_not(None)))
-        near.append(events.c.id.in_(by_country))
+    admin1s = {loc["admin1"] for loc in mention["locations"] if loc["admin1"]}
+    countries = {loc["country"] for loc in mention["locations"] if loc["country"]}
+    if mention["date"]:
+        window = _day_window(mention["date"], days) or (mention["date"], mention["date"])
+        # plain comparisons keep the (type, date) index usable; "/" and "-" sort below "~"
+        near = [events.c.date.between(window[0], window[1] + "~")]
+        if admin1s:
+            near.append(sa.and_(events.c.date.is_(None), _sharing(places.c.admin1, admin1s)))
+    else:
+        near = [_sharing(places.c.admin1, admin1s)] if admin1s else []
+        if countries:
+            near.append(_sharing(places.c.country, countries))
     if not near:
         return []
-    q = sa.select(events).where(same_type, sa.or_(*near)).order_by(events.c.seq).limit(200)
+    q = sa.select(events).where(same_type, sa.or_(*near)).order_by(events.c.seq.desc()).limit(200)
     return [dict(r._mapping) for r in conn.execute(q)]
 
 
