@@ -31,7 +31,10 @@ def _bucket(items: list, starts: list[int], key) -> list[list]:
 
 
 def _triggers(text: str, lex: Lexicon) -> list:
-    return [(m.start(), m.end(), t) for t in lex.triggers for m in t.pattern.finditer(text)]
+    low = text.lower()
+    if len(low) != len(text):  # a few letters change length when lower-cased: keep offsets true
+        return [(m.start(), m.end(), t) for t in lex.triggers for m in t.pattern.finditer(text)]
+    return [(m.start(), m.end(), t) for t in lex.triggers for m in t.lower.finditer(low)]
 
 
 def annotate(article: Article, places: list[Place], lex: Lexicon) -> list[Sentence]:
@@ -73,7 +76,8 @@ class Extractor:
 
     def worth_reading(self, article: Article) -> bool:
         """Whether any event word occurs at all (a cheap test before geocoding)."""
-        return any(t.pattern.search(article.text) for t in self.lex.triggers)
+        low = article.text.lower()
+        return any(t.lower.search(low) for t in self.lex.triggers)
 
     def extract(self, article: Article, places: list[Place]) -> list[Mention]:
         sents = annotate(article, places, self.lex)

@@ -25,6 +25,7 @@ class Trigger:
     subtype: str
     needs: tuple[str, ...]
     pattern: re.Pattern
+    lower: re.Pattern  # the same, case-sensitive, for lower-cased text (faster to scan)
 
 
 @dataclass(frozen=True)
@@ -61,8 +62,11 @@ def _triggers(data: dict) -> tuple[Trigger, ...]:
     out = []
     for etype, groups in data.items():
         for group in groups:
-            pattern = words("|".join(group["patterns"]))
-            out.append(Trigger(etype, group["subtype"], tuple(group.get("needs", ())), pattern))
+            joined = "|".join(group["patterns"])
+            if re.search(r"\\[A-Z]", joined):  # lower-casing would turn \W into \w
+                raise ValueError(f"trigger pattern with an upper-case escape: {joined!r}")
+            pattern, lower = words(joined), words(joined.lower(), 0)
+            out.append(Trigger(etype, group["subtype"], tuple(group.get("needs", ())), pattern, lower))
     return tuple(out)
 
 

@@ -35,8 +35,13 @@ def dedup_candidates(conn: sa.Connection, buckets: list[tuple[int, str]]) -> lis
     """Articles sharing at least one LSH bucket, with their signatures, earliest first."""
     if not buckets:
         return []
-    match = sa.or_(*(sa.and_(minhash_bands.c.band == b, minhash_bands.c.bucket == k) for b, k in buckets))
-    ids = sa.select(minhash_bands.c.article_id).where(match).distinct()
+    # one indexed IN on the bucket; the band is checked on the few rows that come back
+    wanted = set(buckets)
+    q = sa.select(minhash_bands.c.band, minhash_bands.c.bucket, minhash_bands.c.article_id).where(
+        minhash_bands.c.bucket.in_([k for _, k in buckets]))
+    ids = {r[2] for r in conn.execute(q) if (r[0], r[1]) in wanted}
+    if not ids:
+        return []
     q = (sa.select(minhashes.c.article_id, minhashes.c.signature)
          .join(articles, articles.c.id == minhashes.c.article_id)
          .where(minhashes.c.article_id.in_(ids)).order_by(articles.c.seq))

@@ -45,7 +45,7 @@ minhash_bands = sa.Table(
     sa.Column("bucket", sa.String(32), nullable=False),
     sa.Column("article_id", ID, sa.ForeignKey("articles.id"), nullable=False),
 )
-sa.Index("ix_minhash_bucket", minhash_bands.c.band, minhash_bands.c.bucket)
+sa.Index("ix_minhash_bucket", minhash_bands.c.bucket, minhash_bands.c.band)
 
 minhashes = sa.Table(
     "minhashes", metadata,
