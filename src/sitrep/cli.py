@@ -22,6 +22,8 @@ def build_parser() -> argparse.ArgumentParser:
     ing = sub.add_parser("ingest", help="read articles (files, folders, globs, .gz) into the store")
     ing.add_argument("paths", nargs="+", metavar="PATH")
     ing.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no per-file messages")
+    ing.add_argument("--workers", type=int, help="analyse on a local Dask cluster of N worker processes")
+    ing.add_argument("--cluster", metavar="ADDRESS", help="analyse on an existing Dask cluster (tcp://host:8786)")
 
     exp = sub.add_parser("export", help="write articles, mentions or events")
     exp.add_argument("what", choices=service.EXPORTABLE)
@@ -61,7 +63,7 @@ def _progress(enabled: bool) -> Iterator[pipeline.Hooks]:
 def cmd_ingest(args) -> int:
     store = service.open_store(args.db)
     with _progress(not args.quiet) as hooks:
-        summary = service.ingest(store, args.paths, hooks=hooks)
+        summary = service.ingest(store, args.paths, hooks=hooks, workers=args.workers, cluster=args.cluster)
     print(summary.line())
     # non-zero only when nothing at all could be read
     return 1 if summary.read and summary.rejected_total == summary.read else 0

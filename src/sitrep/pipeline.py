@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from itertools import islice
 from typing import Callable, Iterable, Iterator
 
@@ -98,16 +99,89 @@ def _batches(items: Iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
+class _Done:
+    """A result computed on the spot, shaped like a Dask future."""
+
+    def __init__(self, value) -> None:
+        self._value = value
+
+    def result(self):
+        return self._value
+
+
+@lru_cache(maxsize=1)
+def _worker_analysis() -> Analysis:
+    """One Analysis per worker process, made on first use (never at import)."""
+    return Analysis()
+
+
+def analyse_batch(articles: list[Article]) -> list[list[Mention]]:
+    """Run on a Dask worker: geocoding and extraction of one batch."""
+    return _worker_analysis().extract_many(articles)
+
+
 def ingest(paths: Iterable[str], store: Store, extractor: Analysis | None = None,
-           hooks: Hooks = Hooks()) -> Summary:
+           hooks: Hooks = Hooks(), executor=None, depth: int = 4) -> Summary:
+    """Read, clean and store in order; the analysis of each batch runs on ``executor`` (a Dask
+    client) when given, a few batches ahead, so the store never waits for it idly."""
     summary = Summary()
     merger = merge.Merger(store.engine)
     merger.merge_pending()  # what an interrupted run left unmerged
+    in_flight: deque = deque()
+    admitted: set[str] = set()  # ids read but not stored yet: a second copy is "present"
     for batch in _batches(iter_documents(paths), BATCH):
-        fresh = [a for a in (_admit(doc, store, summary, hooks) for doc in batch) if a is not None]
-        _store_batch(fresh, store, extractor, summary, hooks)
-        summary.events += merger.merge_pending().founded
+        fresh = _unique([a for a in (_admit(doc, store, summary, hooks, admitted) for doc in batch) if a])
+        in_flight.append((fresh, _analyse([a for a, _ in fresh], extractor, executor, summary)))
+        if len(in_flight) > (depth if executor is not None else 0):
+            _finish(*in_flight.popleft(), store, merger, summary, hooks, admitted)
+    while in_flight:
+        _finish(*in_flight.popleft(), store, merger, summary, hooks, admitted)
     return summary
+
+
+def _unique(fresh: list[tuple[Article, str]]) -> list[tuple[Article, str]]:
+    seen: set[str] = set()
+    return [(a, d) for a, d in fresh if not (a.id in seen or seen.add(a.id))]
+
+
+def _analyse(articles: list[Article], extractor: Analysis | None, executor, summary: Summary):
+    todo = [a for a in articles if a.language in EXTRACTED_LANGUAGES]
+    summary.not_extracted.update(a.language for a in articles if a.language not in EXTRACTED_LANGUAGES)
+    if not todo or (extractor is None and executor is None):
+        return _Done({})
+    if executor is not None:
+        future = executor.submit(analyse_batch, todo, pure=False)
+    else:
+        future = _Done(extractor.extract_many(todo))
+    return _Keyed([a.id for a in todo], future)
+
+
+class _Keyed:
+    """A batch's mentions by article id, once the analysis is done."""
+
+    def __init__(self, ids: list[str], future) -> None:
+        self.ids, self.future = ids, future
+
+    def result(self) -> dict[str, list[Mention]]:
+        return dict(zip(self.ids, self.future.result()))
+
+
+def _finish(fresh: list[tuple[Article, str]], future, store: Store, merger: merge.Merger,
+            summary: Summary, hooks: Hooks, admitted: set[str]) -> None:
+    found = future.result()
+    prepared: list[NewArticle] = []
+    for a, d in fresh:
+        prepared.append(_with_duplicate(a, d, store, prepared))
+    for new in prepared:
+        mentions = found.get(new.article.id, [])
+        store.add_article(new, mentions)
+        admitted.discard(new.article.id)
+        summary.new += 1
+        summary.duplicates += new.article.duplicate_of is not None
+        summary.mentions += len(mentions)
+        summary.notes.update(n.reason for n in new.article.notes)
+        hooks.on_item()
+    summary.events += merger.merge_pending().founded
 
 
 def _reject(rej: Rejection, summary: Summary, hooks: Hooks) -> None:
@@ -116,7 +190,7 @@ def _reject(rej: Rejection, summary: Summary, hooks: Hooks) -> None:
     hooks.on_item()
 
 
-def _admit(doc: RawDocument | Rejection, store: Store, summary: Summary, hooks: Hooks):
+def _admit(doc: RawDocument | Rejection, store: Store, summary: Summary, hooks: Hooks, admitted: set[str]):
     """Read and clean one input; None when it is rejected or already in the store."""
     summary.read += 1
     if isinstance(doc, Rejection):
@@ -131,11 +205,16 @@ def _admit(doc: RawDocument | Rejection, store: Store, summary: Summary, hooks: 
     if isinstance(article, Rejection):
         _reject(article, summary, hooks)
         return None
+    if article.id in admitted:  # the same text earlier in this run, not stored yet
+        summary.present += 1
+        hooks.on_item()
+        return None
     if store.has_article(article.id):
         store.add_source(doc.source, raw_digest, article.id)
         summary.present += 1
         hooks.on_item()
         return None
+    admitted.add(article.id)
     return article, raw_digest
 
 
@@ -147,24 +226,6 @@ def _clean(doc: RawDocument) -> Article | Rejection:
         return Rejection(doc.source, "internal_error", f"cleaning failed: {type(err).__name__}: {err}")
 
 
-def _store_batch(fresh: list[tuple[Article, str]], store: Store, extractor: Analysis | None,
-                 summary: Summary, hooks: Hooks) -> None:
-    seen: set[str] = set()
-    unique = [(a, d) for a, d in fresh if not (a.id in seen or seen.add(a.id))]
-    summary.present += len(fresh) - len(unique)  # the same text twice within one batch
-    prepared: list[NewArticle] = []
-    for a, d in unique:
-        prepared.append(_with_duplicate(a, d, store, prepared))
-    mentions = _extract([p.article for p in prepared], extractor, summary)
-    for new, found in zip(prepared, mentions):
-        store.add_article(new, found)
-        summary.new += 1
-        summary.duplicates += new.article.duplicate_of is not None
-        summary.mentions += len(found)
-        summary.notes.update(n.reason for n in new.article.notes)
-        hooks.on_item()
-
-
 def _with_duplicate(article: Article, raw_digest: str, store: Store, earlier: list[NewArticle]) -> NewArticle:
     """Mark a near-copy of a stored article, or of one earlier in the same batch."""
     sig = dedup.signature(article.text)
@@ -174,16 +235,3 @@ def _with_duplicate(article: Article, raw_digest: str, store: Store, earlier: li
     if match:
         article = replace(article, duplicate_of=match[0])
     return NewArticle(article=article, digest=raw_digest, signature=sig, buckets=keys)
-
-
-def _extract(articles: list[Article], extractor: Analysis | None, summary: Summary) -> list[list[Mention]]:
-    out: list[list[Mention]] = [[] for _ in articles]
-    todo = [i for i, a in enumerate(articles) if a.language in EXTRACTED_LANGUAGES]
-    for i, a in enumerate(articles):
-        if a.language not in EXTRACTED_LANGUAGES:
-            summary.not_extracted[a.language] += 1
-    if extractor is None or not todo:
-        return out
-    for i, found in zip(todo, extractor.extract_many([articles[i] for i in todo])):
-        out[i] = found
-    return out

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import logging
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import IO, Iterable
@@ -25,8 +27,30 @@ def sample_dir() -> Path:
 
 
 def ingest(store: Store, paths: Iterable[str], hooks: pipeline.Hooks = pipeline.Hooks(),
-           analysis: pipeline.Analysis | None = None) -> pipeline.Summary:
-    return pipeline.ingest(paths, store, extractor=analysis or pipeline.Analysis(), hooks=hooks)
+           analysis: pipeline.Analysis | None = None, workers: int | None = None,
+           cluster: str | None = None) -> pipeline.Summary:
+    """Ingest in this process, or with the analysis on Dask workers: a local cluster of
+    ``workers`` processes, or an existing cluster at ``cluster`` (tcp://host:8786)."""
+    if not workers and not cluster:
+        return pipeline.ingest(paths, store, extractor=analysis or pipeline.Analysis(), hooks=hooks)
+    with _dask_client(workers, cluster) as client:
+        depth = 2 * max(1, len(client.scheduler_info()["workers"]))
+        return pipeline.ingest(paths, store, hooks=hooks, executor=client, depth=depth)
+
+
+@contextmanager
+def _dask_client(workers: int | None, cluster: str | None):
+    from dask.distributed import Client, LocalCluster  # heavy: only for distributed runs
+
+    logging.getLogger("distributed").setLevel(logging.WARNING)  # its INFO chatter is not ours
+
+    if cluster:
+        with Client(cluster) as client:
+            yield client
+        return
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                      silence_logs=logging.WARNING) as local, Client(local) as client:
+        yield client
 
 
 def iter_export(store: Store, what: str) -> Iterable[dict]:
