@@ -73,11 +73,11 @@ class Run:
 
 
 def timed_ingest(label: str, store, path: Path, analysis: pipeline.Analysis,
-                 profiler: cProfile.Profile | None = None) -> Run:
+                 profiler: cProfile.Profile | None = None, workers: int | None = None) -> Run:
     start = time.perf_counter()
     if profiler is not None:
         profiler.enable()
-    summary = service.ingest(store, [str(path)], analysis=analysis)
+    summary = service.ingest(store, [str(path)], analysis=analysis, workers=workers)
     if profiler is not None:
         profiler.disable()
     return Run(label, time.perf_counter() - start, summary, peak_rss_mb())
@@ -288,6 +288,7 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--ner-limit", type=int, help="time NER on the first N texts and extrapolate")
     ap.add_argument("--ner-batch", type=int, default=64, help="nlp.pipe batch_size")
     ap.add_argument("--no-ner", action="store_true", help="skip the bare NER comparison")
+    ap.add_argument("--workers", type=int, help="run the first ingest's analysis on a local Dask cluster")
     ap.add_argument("--ner-pipes", default=",".join(NER_PIPES),
                     help="pipes left on for bare NER (default %(default)s; 'ner' alone finds the same "
                          "entities with this model, faster)")
@@ -328,7 +329,8 @@ def run_ingests(args: argparse.Namespace, tmp: Path,
     clock = StageClock()
     if args.stages:
         install_stage_clock(clock, store, analysis)
-    first = timed_ingest("First ingest (fresh store)", store, source, analysis, profiler)
+    label = "First ingest (fresh store" + (f", {args.workers} Dask workers)" if args.workers else ")")
+    first = timed_ingest(label, store, source, analysis, profiler, args.workers)
     first_stages = clock.snapshot()
     second = timed_ingest("Re-ingest (same store)", store, source, analysis)
     texts = stored_texts(store)  # read after both runs: it must not count in their RSS
