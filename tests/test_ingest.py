@@ -129,3 +129,38 @@ def test_kill_9_mid_ingest_then_rerun_equals_one_clean_run(corpus, tmp_path):
     assert 0 < _count(killed_db) < total
     assert run_cli("ingest", "-q", str(part), db=killed_db).returncode == 0
     assert _snapshot(killed_db) == _snapshot(clean_db)
+
+
+def test_cli_ingest_of_bad_inputs_keeps_the_good_and_names_the_bad(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    story = "Air defences shot down {n} drones over the city overnight, the regional governor said on Monday.\n"
+    (d / "good.txt").write_text(story.format(n=12), encoding="utf-8")
+    (d / "latin.txt").write_bytes((story.format(n=7) + "The café owner paid £2.\n").encode("latin-1"))
+    (d / "cyrillic.txt").write_bytes("Ночью силы ПВО сбили беспилотники, сообщил губернатор.\n".encode("cp1251"))
+    (d / "records.jsonl").write_text(json.dumps({"id": "a", "text": story.format(n=3)}) + "\n{oops\n"
+                                     + json.dumps({"id": "b", "text": ""}) + "\n", encoding="utf-8")
+    (d / "binary.txt").write_bytes(b"\x00\x01\x02" * 100)
+    (d / "empty.txt").write_bytes(b"")
+    (d / "notes.xyz").write_text(story.format(n=1), encoding="utf-8")
+    with open(d / "huge.txt", "wb") as fh:  # sparse: 50 MB on paper, nothing on disk
+        fh.truncate(50 * 1024 * 1024)
+    db = tmp_path / "bad.db"
+    done = run_cli("ingest", str(d), db=db)
+    assert done.returncode == 0, done.stderr
+    for name, reason in (("records.jsonl:2", "JSON"), ("records.jsonl:3", "text"), ("binary.txt", ""),
+                         ("empty.txt", ""), ("notes.xyz", ".xyz"), ("huge.txt", "")):
+        line = next((ln for ln in done.stderr.splitlines() if name in ln), None)
+        assert line is not None and reason in line, (name, done.stderr)
+    summary = done.stdout.strip().splitlines()[-1]
+    assert "new 4," in summary and "rejected 6" in summary, summary
+    assert Store(str(db)).count_articles() == 4
+    csv_out = tmp_path / "articles.csv"
+    assert run_cli("export", "articles", "--format", "csv", "-o", str(csv_out), db=db).returncode == 0
+    rows = csv_out.read_text(encoding="utf-8").splitlines()
+    assert rows[0].startswith("id,source,url,title,outlet,published,language,duplicate_of") and len(rows) == 5
+
+
+def test_cli_usage_error_and_nothing_readable_exit_non_zero(tmp_path):
+    assert run_cli("ingest", db=tmp_path / "u.db").returncode == 2  # argparse: a path is required
+    assert run_cli("ingest", str(tmp_path / "missing.txt"), db=tmp_path / "u.db").returncode == 1
