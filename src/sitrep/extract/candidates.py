@@ -40,6 +40,7 @@ _LANDED = re.compile(r"\b(?:missiles?|rockets?|drones?|projectiles?|shells?)\b[^
                      r"struck|hit|came down|killed|entered)\b|\b(?:landed|fell|crashed|exploded|came down)\b", re.IGNORECASE)
 _THE_PLACE = re.compile(r"\b(?:in|near|outside|on|of|at) the (?P<kind>city|town|village|settlement|region|province|oblast)\b",
                         re.IGNORECASE)
+_AHEAD = re.compile(r"\b(?:starts?|begins?|opens?|will|due|scheduled|expected|planned|next)\s+(?:on\s+)?$", re.IGNORECASE)
 _CONTINUES = re.compile(r"\b(?:also|as well|too|again|likewise)\b", re.IGNORECASE)
 _DEBRIS = re.compile(r"\b(?:debris|fragments|wreckage|remains)\b", re.IGNORECASE)
 NON_ATTACK_PLACE_CUE = re.compile(r"\b(?:in|at|to|into|visit(?:ed|s|ing)?|arriv\w+ (?:in|at))\s+(?:the\s+)?(?:\w+\s+){0,3}$",
@@ -192,7 +193,8 @@ def _date(sent: Sentence, clause: tuple[int, int], text: str, lex: Lexicon, trig
     rel = lex.relative_after.search(text, max(sent.start, clause[0] - 20), trigger_at)  # "a day | after X"
     if rel:
         return None, f"relative:{rel.group('n')}", None
-    usable = [t for t in sent.times if t.date.source not in ("background", "relative")]
+    usable = [t for t in sent.times if t.date.source not in ("background", "relative")
+              and not _AHEAD.search(text, max(sent.start, t.start - 25), t.start)]
     in_clause = [t for t in usable if _inside(t.start, t.end, clause)]
     chosen = (in_clause or usable or [None])[0]
     if chosen is not None and chosen.date.value is not None:
