@@ -72,7 +72,13 @@ def _union_locations(members: list[dict]) -> list[dict]:
 def event_record(event: dict, members: list[dict], roots: dict[str, tuple[str, str | None]],
                  claims: list[dict], reasons: list[dict]) -> dict:
     """The merged view of one event. ``roots`` maps article id -> (original article, outlet)."""
-    outlets = {roots[m["article_id"]][1] or roots[m["article_id"]][0] for m in members if m["article_id"] in roots}
+    def source(article_id: str) -> str:
+        # a syndicated copy counts as the outlet of the original it copies, when that is here too
+        root, outlet = roots.get(article_id, (article_id, None))
+        if root != article_id and root in roots:
+            return source(root)
+        return outlet or root
+    outlets = {source(m["article_id"]) for m in members}
     weapons = list({(w["category"], w.get("model")): w for m in members for w in m["weapons"]}.values())
     return {
         "id": event["id"], "type": event["type"], "subtype": event["subtype"],
