@@ -92,10 +92,21 @@ def cmd_demo(args) -> int:
     with _progress(True) as hooks:
         summary = service.ingest(store, [str(service.sample_dir())], hooks=hooks)
     print(summary.line())
+    print("\narticles:")
     for row in store.iter_articles():
         print(f"  {row['published'] or '(no date)':<16} {row['outlet'] or '-':<22} {row['title'] or row['text'][:70]}")
-    print(f"store: {store.url}")
+    print("\nevents (sitrep show ID for claims and evidence):")
+    for event in service.iter_export(store, "events"):
+        print("  " + _event_line(event))
+    print(f"\nstore: {store.url}")
     return 0
+
+
+def _event_line(e: dict) -> str:
+    where = ", ".join(loc["name"] for loc in e["locations"] if loc["role"] != "origin")[:40] or "-"
+    figures = "; ".join(f"{f['kind']} {f['value'] if f['value'] is not None else '?'}"
+                        + (" (conflict)" if f["conflict"] else "") for f in e["figures"])
+    return f"{e['id']}  {e['date'] or 'undated':<21} {e['type']}/{e['subtype']:<10} {where:<40} {figures}"
 
 
 def cmd_show(args) -> int:

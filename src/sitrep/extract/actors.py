@@ -19,6 +19,7 @@ _WEAPONISH = re.compile(r"^\W*(?:(?!(?:said|says|say|told|reported|claimed|\d)\b
                         r"reported|reporting|claimed|announced|wrote|added|stated|told|command|spokes\w+))", re.IGNORECASE)
 _LAUNCHES = re.compile(r"^(?:’s|'s)?\s+(?:forces\s+|military\s+|army\s+)?(?:has\s+|have\s+|had\s+|also\s+|again\s+)?"
                        r"(?:launched|fired|attacked|struck|shelled|bombed|targeted|hit|pounded|unleashed|sent)\b", re.IGNORECASE)
+_OF_BEFORE = re.compile(r"\b(?:of|for)\s+(?:the\s+)?$", re.IGNORECASE)
 _AIR_DEFENCE = re.compile(r"^\W*(?:air[- ]defen[cs]es?|anti-aircraft)", re.IGNORECASE)
 _INTERCEPTS = re.compile(r"[^,.;]{0,80}?\b(?:shot down|shoot down|shooting down|downed|intercept\w*|repelled|repulsed)\b",
                          re.IGNORECASE)
@@ -39,7 +40,9 @@ def actor_words(text: str, lo: int, hi: int, lex: Lexicon) -> list[ActorWord]:
         word = m.group()
         code = lex.country_words.get(word) or lex.people.get(word)
         after = text[m.end():min(hi, m.end() + 60)]
-        attacker = (bool(_WEAPONISH.match(after)) or bool(_LAUNCHES.match(after))) and not _AIR_DEFENCE.match(after)
+        owned = bool(_OF_BEFORE.search(text, max(lo, m.start() - 12), m.start()))  # "head of Ukraine's forces"
+        attacker = (bool(_WEAPONISH.match(after)) or bool(_LAUNCHES.match(after))) and not _AIR_DEFENCE.match(after) \
+            and not owned
         defender = bool(_AIR_DEFENCE.match(after)) or (not attacker and bool(_INTERCEPTS.match(text, m.end(), hi)))
         out.append(ActorWord(code, m.start(), m.end(), attacker, defender))
     return out

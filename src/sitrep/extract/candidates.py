@@ -46,8 +46,9 @@ _DEBRIS = re.compile(r"\b(?:debris|fragments|wreckage|remains)\b", re.IGNORECASE
 NON_ATTACK_PLACE_CUE = re.compile(r"\b(?:in|at|to|into|visit(?:ed|s|ing)?|arriv\w+ (?:in|at))\s+(?:the\s+)?(?:\w+\s+){0,3}$",
                                   re.IGNORECASE)
 _ORIGIN_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?(?:(?:territory|town|city|village|airspace|direction|region|area|"
-                            r"soil|side)\s+of\s+(?:the\s+)?)?(?:[\w-]+\s+){0,2}$|\btook off from\s+(?:\w+\s+){0,3}$",
-                            re.IGNORECASE)
+                            r"soil|side)\s+of\s+(?:the\s+)?)?(?:[\w-]+\s+){0,2}$|\btook off from\s+(?:\w+\s+){0,3}$"
+                            r"|\bfrom\s+(?:the\s+)?air ?space\s+(?:over|of|above)\s+(?:the\s+)?"
+                            r"(?:(?:town|city|village|region)\s+of\s+)?(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 _DEMONYM_ORIGIN = re.compile(r"\bfrom\s+(?:the\s+)?(?P<who>[A-Z][\w]+)\s+(?:territory|soil|airspace|side)\b")
 _COUNTRY_SCOPE = re.compile(
     r"\b(?P<prep>across|throughout|all over|elsewhere in|around|on|against|in|at|into|inside|struck|hit|targeted)\s+"

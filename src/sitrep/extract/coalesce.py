@@ -217,11 +217,13 @@ _FAMILY = {"cruise_missile": "missile", "ballistic_missile": "missile", "rocket"
 
 
 def _figures_clash(a: Candidate, b: Candidate) -> bool:
-    """Different counts of the same kind of weapon launched: two strikes, not one."""
-    def family(f):
-        return f.kind, _FAMILY.get(f.unit, f.unit)
-    mine = {family(f): f.value for f in a.figures if f.unit != "person" and f.value is not None}
-    return any(mine.get(family(f), f.value) != f.value for f in b.figures if f.unit != "person" and f.value is not None)
+    """Different exact counts of the same kind of weapon: two strikes, not one ("at least 120"
+    and "69" can be one wave)."""
+    def exact(c):
+        return {(f.kind, _FAMILY.get(f.unit, f.unit)): f.value for f in c.figures
+                if f.unit != "person" and f.value is not None and f.qualifier == "exact"}
+    mine, theirs = exact(a), exact(b)
+    return any(mine[k] != v for k, v in theirs.items() if k in mine)
 
 
 def _host(c: Candidate, kept: list[Candidate], both_ways: bool) -> int | None:

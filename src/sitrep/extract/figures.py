@@ -16,6 +16,7 @@ _FUNCTION = frozenset("when that which who and or but from at in on to by after 
 _OF_THEM = re.compile(r"\s+(?:of|out of) (?:them|those|these|which|whom)\b", re.IGNORECASE)
 _BARE_VERB = re.compile(r"\s+(?:were|was|had been|have been|are|people were)?\s*", re.IGNORECASE)
 _MORE = re.compile(r"\s+(?:more|additional|further)\b", re.IGNORECASE)
+_AND_GAP = re.compile(r"\s+(?:and|or|&)\s+(?:[\w-]+\s+){0,2}", re.IGNORECASE)
 _OTHERS = re.compile(r"\s+others?\b", re.IGNORECASE)
 _TOLL = re.compile(r"(?:death toll|toll|number of (?:dead|deaths|people killed))\s+(?:\w+\s+){0,2}(?:to|of|at|reached|stands at|"
                    r"rose to|climbed to|risen to)\s*$", re.IGNORECASE)
@@ -43,10 +44,14 @@ def _gap_ok(gap: str) -> bool:
 
 
 def _weapon_after(amount: Amount, weapons: list[tuple[Weapon, int, int]], text: str) -> Weapon | None:
-    """A weapon word starting within a few modifier words after the amount."""
-    for weapon, ws, _ in weapons:
+    """A weapon word starting within a few modifier words after the amount; "120 missiles and
+    drones" counts weapons of several kinds together: unit unknown."""
+    for i, (weapon, ws, we) in enumerate(weapons):
         gap = re.sub(r"^\s+of(?:\s+the)?\b", " ", text[amount.end:ws])  # "dozens of drones", "30 of the drones"
         if 0 <= ws - amount.end <= 40 and _gap_ok(gap):
+            nxt = weapons[i + 1] if i + 1 < len(weapons) else None
+            if nxt and nxt[0].category != weapon.category and _AND_GAP.fullmatch(text[we:nxt[1]]):
+                return Weapon("unknown")
             return weapon
     return None
 
