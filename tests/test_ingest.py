@@ -164,3 +164,19 @@ def test_cli_ingest_of_bad_inputs_keeps_the_good_and_names_the_bad(tmp_path):
 def test_cli_usage_error_and_nothing_readable_exit_non_zero(tmp_path):
     assert run_cli("ingest", db=tmp_path / "u.db").returncode == 2  # argparse: a path is required
     assert run_cli("ingest", str(tmp_path / "missing.txt"), db=tmp_path / "u.db").returncode == 1
+
+
+def test_geoparse_reads_plain_text_and_json_lines(tmp_path):
+    plain = run_cli("geoparse", "-", db=tmp_path / "g.db",
+                    input="Shelling hit the village of Desna in the Chernihiv region overnight.")
+    assert plain.returncode == 0, plain.stderr
+    doc = json.loads(plain.stdout)
+    desna = next(p for p in doc["places"] if p["name"].startswith("Desna"))
+    assert (desna["country"], desna["admin1"], desna["precision"]) == ("UA", "UA-74", "place")
+    lines = "\n".join([json.dumps({"id": "a", "text": "Drones struck Kharkiv on Monday."}),
+                       "{not json", json.dumps({"id": "c", "text": "Talks were held in Minsk."})])
+    batch = run_cli("geoparse", "-", db=tmp_path / "g.db", input=lines)
+    results = [json.loads(line) for line in batch.stdout.splitlines()]
+    assert [r["id"] for r in results] == ["a", 2, "c"]
+    assert results[0]["places"][0]["admin1"] == "UA-63" and results[2]["places"][0]["admin1"] == "BY-HM"
+    assert "error" in results[1] and "line 2" in batch.stderr
