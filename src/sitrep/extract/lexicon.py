@@ -53,7 +53,6 @@ class Lexicon:
     scope_words: dict[str, str]  # names and demonyms only: they can scope a place
     people: dict[str, str]  # surname -> ISO alpha-2
     actor_pattern: re.Pattern  # any country word or person, case-sensitive
-    actor_heads: re.Pattern
     belligerents: dict[str, str]
     allies: dict[str, str]
 
@@ -106,7 +105,6 @@ def load() -> Lexicon:
         scope_words=scope_words,
         people=people,
         actor_pattern=re.compile(rf"(?<![\w-])(?:{_alternation([*country_words, *people])})(?![\w-])"),
-        actor_heads=re.compile(rf"^\W*(?:{actors['actor_heads']})\b", re.IGNORECASE),
         belligerents=dict(actors["belligerents"]),
         allies=dict(actors["allies"]),
     )
