@@ -1,6 +1,7 @@
 """Rows of articles, their sources and their MinHash buckets."""
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from typing import Iterator
 
@@ -8,6 +9,12 @@ import sqlalchemy as sa
 
 from sitrep.model import Article
 from sitrep.store.schema import articles, minhash_bands, minhashes, sources
+from sitrep.store.turns import take_turn
+
+# NUL (PostgreSQL's text refuses it) and surrogate code points (no UTF-8 writer accepts them, so
+# SQLite's driver refuses them too). Cleaned text has neither; what a container gave as it was
+# (the raw text, a JSON record's title, outlet or URL, a file name) can.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,13 +27,19 @@ class NewArticle:
     buckets: tuple[tuple[int, str], ...]  # LSH (band, bucket) keys
 
 
+def storable(text: str | None) -> str | None:
+    """``text`` as both backends can hold it: each unstorable character becomes U+FFFD, one for
+    one, so that offsets into it still hold."""
+    return _UNSTORABLE.sub("\ufffd", text) if text else text
+
+
 def exists(conn: sa.Connection, article_id: str) -> bool:
     q = sa.select(articles.c.id).where(articles.c.id == article_id)
     return conn.execute(q).first() is not None
 
 
 def article_for_source(conn: sa.Connection, source: str, digest: str) -> str | None:
-    q = sa.select(sources.c.article_id).where(sources.c.source == source, sources.c.digest == digest)
+    q = sa.select(sources.c.article_id).where(sources.c.source == storable(source), sources.c.digest == digest)
     row = conn.execute(q).first()
     return row[0] if row else None
 
@@ -48,13 +61,19 @@ def dedup_candidates(conn: sa.Connection, buckets: list[tuple[int, str]]) -> lis
     return [(r[0], r[1]) for r in conn.execute(q)]
 
 
+def _article_row(a: Article) -> dict:
+    return {"id": a.id, "source": storable(a.source), "url": storable(a.url), "title": storable(a.title),
+            "outlet": storable(a.outlet), "published": storable(a.published), "language": a.language,
+            "author": storable(a.author), "duplicate_of": a.duplicate_of, "text": storable(a.text),
+            "raw_text": storable(a.raw_text),
+            "notes": [{k: storable(v) for k, v in asdict(n).items()} for n in a.notes]}
+
+
 def insert(conn: sa.Connection, new: NewArticle) -> None:
     a = new.article
-    seq = conn.execute(sa.select(sa.func.coalesce(sa.func.max(articles.c.seq), 0) + 1)).scalar_one()
-    conn.execute(articles.insert().values(
-        id=a.id, source=a.source, url=a.url, title=a.title, outlet=a.outlet, published=a.published,
-        language=a.language, author=a.author, duplicate_of=a.duplicate_of, text=a.text,
-        raw_text=a.raw_text, notes=[asdict(n) for n in a.notes], seq=seq))
+    take_turn(conn, articles)  # the next seq is read and written by one writer at a time
+    next_seq = sa.select(sa.func.coalesce(sa.func.max(articles.c.seq), 0) + 1).scalar_subquery()
+    conn.execute(articles.insert().values(**_article_row(a), seq=next_seq))
     conn.execute(minhashes.insert().values(article_id=a.id, signature=new.signature))
     if new.buckets:
         conn.execute(minhash_bands.insert(), [{"band": b, "bucket": k, "article_id": a.id} for b, k in new.buckets])
@@ -62,6 +81,7 @@ def insert(conn: sa.Connection, new: NewArticle) -> None:
 
 
 def insert_source(conn: sa.Connection, source: str, digest: str, article_id: str) -> None:
+    source = storable(source)
     conn.execute(sources.delete().where(sources.c.source == source))
     conn.execute(sources.insert().values(source=source, digest=digest, article_id=article_id))
 

@@ -1,4 +1,4 @@
-"""Opening a store: SQLite by default (WAL), PostgreSQL by URL; same queries for both."""
+"""Opening a store: SQLite by default (WAL), PostgreSQL by URL; same tables and queries for both."""
 from __future__ import annotations
 
 import os
@@ -12,6 +12,7 @@ from sitrep.store import mentions as mention_rows
 from sitrep.store.schema import metadata
 
 DEFAULT_DB = "sitrep.db"
+SCHEMA_LOCK = 0x5173_0001  # PostgreSQL advisory lock key: one process creates the tables at a time
 
 
 def default_db() -> str:
@@ -39,15 +40,33 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
+def _create_tables(engine: sa.Engine) -> None:
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            _require_utf8(conn, engine.url)
+            # two processes opening a new database at once would both issue CREATE TABLE
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
+        metadata.create_all(conn)
+
+
+def _require_utf8(conn: sa.Connection, url: sa.URL) -> None:
+    """Any other encoding loses or refuses characters (and SQL_ASCII hands back bytes)."""
+    encoding = conn.execute(sa.text("SHOW server_encoding")).scalar_one()
+    if encoding != "UTF8":
+        name = url.render_as_string(hide_password=True)
+        raise ValueError(f"{name}: the database's encoding is {encoding}; sitrep needs UTF8 "
+                         "(CREATE DATABASE ... ENCODING 'UTF8' TEMPLATE template0)")
+
+
 class Store:
     """One database. Methods are grouped by table family in sibling modules."""
 
     def __init__(self, db: str | None = None) -> None:
-        self.url = to_url(db or default_db())
-        self.engine = sa.create_engine(self.url)
+        self.engine = sa.create_engine(to_url(db or default_db()))
+        self.url = self.engine.url.render_as_string(hide_password=True)  # for messages
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
-        metadata.create_all(self.engine)
+        _create_tables(self.engine)
 
     @property
     def dialect(self) -> str:

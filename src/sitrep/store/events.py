@@ -7,14 +7,14 @@ import sqlalchemy as sa
 
 from sitrep.store.mentions import iter_rows as mention_rows_of
 from sitrep.store.schema import articles, events, merges, mentions, places, unmerges
+from sitrep.store.turns import take_turn
 
 
 def pending(conn: sa.Connection) -> list[dict]:
-    """Mentions not yet in an event, in the order their articles arrived."""
-    q = (sa.select(mentions.c.id).join(articles, articles.c.id == mentions.c.article_id)
-         .where(mentions.c.event_id.is_(None)).order_by(articles.c.seq, mentions.c.id))
-    ids = [r[0] for r in conn.execute(q)]
-    return list(mention_rows_of(conn, where=mentions.c.id.in_(ids))) if ids else []
+    """Mentions not yet in an event, ordered by article id and mention id. Called first in a
+    merge's transaction: the merge takes its turn, so that two never place the same mentions."""
+    take_turn(conn, events)
+    return list(mention_rows_of(conn, where=mentions.c.event_id.is_(None)))
 
 
 def _day_window(date: str | None, days: int) -> tuple[str, str] | None:
@@ -73,9 +73,11 @@ def article_roots(conn: sa.Connection, article_ids: set[str]) -> dict[str, tuple
 
 
 def create(conn: sa.Connection, event_id: str, mention: dict) -> None:
-    seq = conn.execute(sa.select(sa.func.coalesce(sa.func.max(events.c.seq), 0) + 1)).scalar_one()
+    take_turn(conn, events)
+    next_seq = sa.select(sa.func.coalesce(sa.func.max(events.c.seq), 0) + 1).scalar_subquery()
     conn.execute(events.insert().values(id=event_id, type=mention["type"], subtype=mention["subtype"],
-                                        date=mention["date"], date_precision=mention["date_precision"], seq=seq))
+                                        date=mention["date"], date_precision=mention["date_precision"],
+                                        seq=next_seq))
 
 
 def assign(conn: sa.Connection, mention_id: str, event_id: str, score: float, reason: str) -> None:

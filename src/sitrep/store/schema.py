@@ -9,7 +9,16 @@ import sqlalchemy as sa
 
 metadata = sa.MetaData()
 
-ID = sa.String(32)
+
+def _bytewise(length: int) -> sa.types.TypeEngine:
+    """A string that compares and sorts by code point on both backends, as SQLite's do. Ids are
+    sorted on and dates compared as text ("2022-03-08/2022-03-09" < "2022-03-08~"); a
+    database's own collation (en_US, ICU) may order punctuation differently or ignore it."""
+    return sa.String(length).with_variant(sa.String(length, collation="C"), "postgresql")
+
+
+ID = _bytewise(32)
+DAY = _bytewise(32)  # "YYYY-MM-DD", "YYYY-MM-DD/YYYY-MM-DD", "YYYY-MM", an ISO date-time
 
 articles = sa.Table(
     "articles", metadata,
@@ -18,7 +27,7 @@ articles = sa.Table(
     sa.Column("url", sa.Text),
     sa.Column("title", sa.Text),
     sa.Column("outlet", sa.Text),
-    sa.Column("published", sa.String(32)),
+    sa.Column("published", DAY),
     sa.Column("language", sa.String(8), nullable=False),
     sa.Column("author", sa.Text),
     sa.Column("duplicate_of", ID),
@@ -60,7 +69,7 @@ mentions = sa.Table(
     sa.Column("event_id", ID),
     sa.Column("type", sa.String(16), nullable=False),
     sa.Column("subtype", sa.String(24), nullable=False),
-    sa.Column("date", sa.String(24)),
+    sa.Column("date", DAY),
     sa.Column("date_precision", sa.String(8), nullable=False),
     sa.Column("date_source", sa.String(12), nullable=False),
     sa.Column("date_phrase", sa.Text),
@@ -81,8 +90,8 @@ figures = sa.Table(
     sa.Column("mention_id", ID, sa.ForeignKey("mentions.id"), primary_key=True),
     sa.Column("seq", sa.Integer, primary_key=True),
     sa.Column("kind", sa.String(16), nullable=False),
-    sa.Column("value", sa.Integer),
-    sa.Column("value_max", sa.Integer),
+    sa.Column("value", sa.BigInteger),  # "1.4 billion people" passes PostgreSQL's 32-bit INTEGER
+    sa.Column("value_max", sa.BigInteger),
     sa.Column("qualifier", sa.String(12), nullable=False),
     sa.Column("unit", sa.String(24), nullable=False),
     sa.Column("claimant", sa.Text),
@@ -115,7 +124,7 @@ events = sa.Table(
     sa.Column("id", ID, primary_key=True),
     sa.Column("type", sa.String(16), nullable=False),
     sa.Column("subtype", sa.String(24), nullable=False),
-    sa.Column("date", sa.String(24)),
+    sa.Column("date", DAY),
     sa.Column("date_precision", sa.String(8), nullable=False),
     sa.Column("seq", sa.Integer, nullable=False),
 )
