@@ -147,7 +147,11 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="sitrep: %(levelname)s: %(message)s")
-    return COMMANDS[args.command](args)
+    try:
+        return COMMANDS[args.command](args)
+    except service.StoreUnavailable as err:
+        print(f"sitrep: cannot open the store: {err}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -8,6 +8,8 @@ from importlib import resources
 from pathlib import Path
 from typing import IO, Iterable
 
+import sqlalchemy.exc
+
 from sitrep import merge, pipeline
 from sitrep.export import records, show
 from sitrep.export.writers import WRITERS
@@ -17,8 +19,15 @@ from sitrep.store import Store
 EXPORTABLE = ("articles", "mentions", "events")
 
 
+class StoreUnavailable(Exception):
+    """The database cannot be reached or used (wrong URL, server down, wrong encoding)."""
+
+
 def open_store(db: str | None = None) -> Store:
-    return Store(db)
+    try:
+        return Store(db)
+    except (sqlalchemy.exc.OperationalError, sqlalchemy.exc.ArgumentError, ValueError) as err:
+        raise StoreUnavailable(str(err).splitlines()[0]) from err
 
 
 def sample_dir() -> Path:
