@@ -38,6 +38,10 @@ def build_parser() -> argparse.ArgumentParser:
     unm = sub.add_parser("unmerge", help="take a mention out of its event, for good")
     unm.add_argument("mention_id")
 
+    srv = sub.add_parser("serve", help="the REST API over HTTP (OpenAPI at /openapi.json, docs at /docs)")
+    srv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    srv.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+
     geo = sub.add_parser("geoparse", help="the places in text (plain text, or JSON Lines {id, text, date})")
     geo.add_argument("input", nargs="?", default="-", help="a file, or - for standard input")
     return ap
@@ -139,8 +143,13 @@ def cmd_geoparse(args) -> int:
     return 0
 
 
+def cmd_serve(args) -> int:
+    service.serve(args.db, args.host, args.port)
+    return 0
+
+
 COMMANDS = {"ingest": cmd_ingest, "export": cmd_export, "demo": cmd_demo, "show": cmd_show,
-            "unmerge": cmd_unmerge, "geoparse": cmd_geoparse}
+            "unmerge": cmd_unmerge, "geoparse": cmd_geoparse, "serve": cmd_serve}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -88,6 +88,13 @@ def get_event(store: Store, event_id: str) -> dict | None:
     return _event(*row) if row else None
 
 
+def serve(db: str | None = None, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """The REST API over HTTP until interrupted (docs at /docs)."""
+    from sitrep.web.app import serve as run  # FastAPI and uvicorn: only for the server
+
+    run(db, host, port)
+
+
 def show_event(store: Store, event_id: str) -> str | None:
     row = store.get_event(event_id)
     if row is None:

@@ -1,0 +1,128 @@
+"""The REST API: events with filters, one event with its reports, articles, daily counts.
+
+``create_app(db)`` opens the store (a SQLite path or PostgreSQL URL, as ``sitrep --db``) and
+returns the app; nothing happens at import. Answers are JSON only: article titles and texts
+are untrusted and go out as JSON strings, with ``<``, ``>`` and ``&`` escaped so that no
+browser can take any of it for markup.
+"""
+from __future__ import annotations
+
+import json
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+from fastapi import FastAPI, Path, Query, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from sitrep.store import Store, queries
+from sitrep.web import schemas, views
+from sitrep.web.params import EventQuery, Filters
+
+# Inside JSON these can only occur in strings, so escaping them changes no value.
+_HTML_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
+                            "\u2028": "\\u2028", "\u2029": "\\u2029"})
+_HEADERS = {"X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'"}
+ID = Annotated[str, Path(min_length=1, max_length=64, description="the record's id")]
+NOT_FOUND = {404: {"model": schemas.Problem, "description": "no record with this id"}}
+
+DESCRIPTION = """Source-attributed events from conflict news, read from a sitrep store.
+
+Events are the records `sitrep export events` writes; an event's page adds every report of
+it (mention records, with evidence offsets into the article's cleaned text) and why each
+was merged. Article texts, titles and outlets come from the news as they were and are
+returned as JSON strings only."""
+
+
+class SafeJSONResponse(JSONResponse):
+    """UTF-8 JSON with the characters that could open markup escaped."""
+
+    def render(self, content: Any) -> bytes:
+        text = json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        return text.translate(_HTML_SAFE).encode("utf-8")
+
+
+def _answer(content: Any, status_code: int = 200) -> SafeJSONResponse:
+    return SafeJSONResponse(content, status_code=status_code, headers=_HEADERS)
+
+
+def _not_found(what: str, key: str) -> SafeJSONResponse:
+    return _answer({"detail": f"no {what} with id {key!r}"}, status_code=404)
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    async def invalid(_request: Request, exc: RequestValidationError) -> SafeJSONResponse:
+        return _answer({"detail": jsonable_encoder(exc.errors())}, status_code=422)
+
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> SafeJSONResponse:
+        return _answer({"detail": exc.detail}, status_code=exc.status_code)
+
+    app.add_exception_handler(RequestValidationError, invalid)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+
+
+def _add_event_routes(app: FastAPI, store: Store) -> None:
+    @app.get("/api/events", response_model=schemas.EventPage, tags=["events"], summary="Events, filtered and paged")
+    def list_events(params: Annotated[EventQuery, Query()]) -> SafeJSONResponse:
+        """Events matching every filter given, `limit` at a time from `offset`, in `sort` order;
+        `total` counts them on all pages."""
+        return _answer(views.search_events(store, params.to_filter(), params.sort, params.limit, params.offset))
+
+    @app.get("/api/events/{event_id}", response_model=schemas.EventDetail, responses=NOT_FOUND, tags=["events"],
+             summary="One event with its reports")
+    def get_event(event_id: ID) -> SafeJSONResponse:
+        """The event record, every mention of it (one per reporting article, with the evidence
+        sentences and their offsets) and why each mention was merged into it."""
+        found = views.event_detail(store, event_id)
+        return _answer(found) if found is not None else _not_found("event", event_id)
+
+
+def _add_other_routes(app: FastAPI, store: Store) -> None:
+    @app.get("/api/articles/{article_id}", response_model=schemas.Article, responses=NOT_FOUND, tags=["articles"],
+             summary="One article with its cleaned text")
+    def get_article(article_id: ID) -> SafeJSONResponse:
+        """The article record as `sitrep export articles` writes it, its cleaned text (which
+        evidence offsets point into) and the mentions found in it."""
+        found = views.article_detail(store, article_id)
+        return _answer(found) if found is not None else _not_found("article", article_id)
+
+    @app.get("/api/stats", response_model=schemas.Stats, tags=["stats"], summary="Daily counts")
+    def get_stats(params: Annotated[Filters, Query()]) -> SafeJSONResponse:
+        """Over the events matching the filters: `events` counts them per day and type;
+        `weapons` gives, per day and weapon category, how many were launched and how many
+        intercepted. For each event, kind and category the largest value any claim gives is
+        taken (claims are never averaged; a syndicated copy is not a second claim), and these
+        are summed over the day's events. Missile kinds count together as `missile`. A day is
+        the event's date, or the first day of its range; `day` is null for events dated to a
+        month or not at all."""
+        return _answer(views.stats(store, params.to_filter()))
+
+
+def create_app(db: str | None = None) -> FastAPI:
+    """The API over the store at ``db`` (default: ``$SITREP_DB`` or ./sitrep.db)."""
+    store = Store(db)
+    with store.engine.connect() as conn:
+        queries.ensure_read_indexes(conn)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        yield
+        store.close()
+
+    app = FastAPI(title="sitrep", description=DESCRIPTION, version="1", lifespan=lifespan,
+                  default_response_class=SafeJSONResponse)
+    app.state.store = store
+    _add_error_handlers(app)
+    _add_event_routes(app, store)
+    _add_other_routes(app, store)
+    return app
+
+
+def serve(db: str | None = None, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Run the API with uvicorn until interrupted; its docs are at /docs."""
+    import uvicorn  # only the server needs it
+
+    uvicorn.run(create_app(db), host=host, port=port)
