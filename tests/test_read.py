@@ -277,3 +277,38 @@ def test_unreadable_file(tmp_path: Path) -> None:
         assert "ermission" in rejection.detail
     finally:
         path.chmod(0o644)
+
+
+def _warc(path: Path, gzipped: bool) -> None:
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with open(path, "wb") as out:
+        writer = WARCWriter(out, gzip=gzipped)
+        writer.write_record(writer.create_warcinfo_record(path.name, {"software": "test"}))
+        for uri, ctype, body in (("https://wire.example.org/a", "text/html; charset=utf-8", HTML.encode()),
+                                 ("https://wire.example.org/logo.png", "image/png", b"\x89PNG" + b"\x00" * 40)):
+            headers = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(uri, "response", payload=BytesIO(body),
+                                                          http_headers=headers))
+        req = StatusAndHeaders("GET /a HTTP/1.1", [("Host", "wire.example.org")], is_http_request=True)
+        writer.write_record(writer.create_warc_record("https://wire.example.org/a", "request",
+                                                      payload=BytesIO(b""), http_headers=req))
+
+
+@pytest.mark.parametrize("name,gzipped", [("crawl.warc.gz", True), ("crawl.warc", False)])
+def test_warc_html_responses_are_read_and_the_rest_counted(tmp_path: Path, name: str, gzipped: bool) -> None:
+    _warc(tmp_path / name, gzipped)
+    items = read_all(tmp_path / name)
+    docs = [i for i in items if isinstance(i, RawDocument)]
+    skipped = [i for i in items if isinstance(i, Rejection)]
+    assert len(docs) == 1 and docs[0].kind == "html" and docs[0].source.endswith("#https://wire.example.org/a")
+    assert "shot down most of the drones" in docs[0].text
+    assert [r.reason for r in skipped] == ["not_html"] and skipped[0].source.endswith("logo.png")
+
+
+def test_a_broken_warc_is_one_rejection(tmp_path: Path) -> None:
+    (tmp_path / "bad.warc").write_bytes(b"this is not a WARC file at all\n" * 5)
+    assert [r.reason for r in read_all(tmp_path / "bad.warc")] == ["unreadable"]

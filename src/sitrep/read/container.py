@@ -13,13 +13,14 @@ from sitrep.read.decode import MAX_DOCUMENT_BYTES, binary_kind
 from sitrep.read.html import looks_like_html, read_html
 from sitrep.read.jsonl import first_line_is_object, iter_records, read_json
 from sitrep.read.text import read_text
+from sitrep.read.warc import iter_warc
 
 HEAD_BYTES = 64 * 1024
 _GZIP_MAGIC = b"\x1f\x8b"
 _TEXT_EXT = frozenset({".txt", ".text", ".md"})
 _HTML_EXT = frozenset({".html", ".htm", ".xhtml"})
 _JSONL_EXT = frozenset({".jsonl", ".ndjson"})
-_KNOWN_EXT = _TEXT_EXT | _HTML_EXT | _JSONL_EXT | {".json", ".gz"}
+_KNOWN_EXT = _TEXT_EXT | _HTML_EXT | _JSONL_EXT | {".json", ".gz", ".warc"}
 # Only a short alphabetic tail counts as an extension: "report.2022" is sniffed, not refused.
 _EXTENSION = re.compile(r"\.[A-Za-z][A-Za-z0-9_]{0,9}$")
 _MB = 1024 * 1024
@@ -32,6 +33,9 @@ def read_file(path: str) -> Iterator[RawDocument | Rejection]:
         yield refused
         return
     try:
+        if ".warc" in _extensions(path):
+            yield from iter_warc(path)
+            return
         yield from _read(path)
     except (EOFError, zlib.error, gzip.BadGzipFile) as err:
         yield Rejection(path, "unreadable", f"corrupt gzip data: {err}")
@@ -58,7 +62,7 @@ def _check_extensions(path: str) -> Rejection | None:
     for ext in _extensions(path):
         if ext not in _KNOWN_EXT:
             return Rejection(path, "unknown_extension", f"unsupported file type '{ext}' "
-                             "(sitrep reads .txt, .html, .jsonl and their .gz)")
+                             "(sitrep reads .txt, .html, .jsonl, .warc and their .gz)")
     return None
 
 
