@@ -101,3 +101,22 @@ def test_show_prints_claims_and_evidence(seeds_store):
     text = service.show_event(seeds_store, event["id"])
     assert event["id"] in text and "figures:" in text and "> " in text
     assert service.show_event(seeds_store, "no-such-event") is None
+
+
+def test_acled_export_maps_events_to_acled_columns(seeds_store):
+    import csv
+    import io
+
+    from sitrep.export.acled import COLUMNS
+
+    out = io.StringIO()
+    n = service.export(seeds_store, "events", "acled", out)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert n == len(rows) == len(_events(seeds_store)) and list(rows[0]) == list(COLUMNS)
+    kharkiv = next(r for r in rows if r["location"] == "Kharkiv")
+    assert (kharkiv["event_type"], kharkiv["country"], kharkiv["time_precision"]) == \
+        ("Explosions/Remote violence", "Ukraine", "1")
+    assert kharkiv["fatalities"] == "2" and kharkiv["event_id_cnty"].startswith("UKR")
+    assert all(r["latitude"] for r in rows if r["event_type"] != "Strategic developments")
+    with pytest.raises(ValueError):
+        service.export(seeds_store, "articles", "acled", io.StringIO())

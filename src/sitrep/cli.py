@@ -27,7 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     exp = sub.add_parser("export", help="write articles, mentions or events")
     exp.add_argument("what", choices=service.EXPORTABLE)
-    exp.add_argument("--format", "-f", default="jsonl", choices=["jsonl", "csv", "geojson"])
+    exp.add_argument("--format", "-f", default="jsonl", choices=["jsonl", "csv", "geojson", "acled"],
+                     help="acled: events in ACLED's columns (docs/acled.md)")
     exp.add_argument("-o", "--output", default="-", help="file to write (default: standard output)")
 
     sub.add_parser("demo", help="ingest the bundled sample articles and print what was found")
@@ -84,6 +85,9 @@ def _output(path: str):
 
 def cmd_export(args) -> int:
     store = service.open_store(args.db)
+    if args.format == "acled" and args.what != "events":
+        print("sitrep: the ACLED format is for events: sitrep export events --format acled", file=sys.stderr)
+        return 2
     with _output(args.output) as out:
         n = service.export(store, args.what, args.format, out)
     if args.output != "-":

@@ -21,7 +21,7 @@ from sitrep import dedup, merge
 from sitrep.clean import clean
 from sitrep.extract import Extractor
 from sitrep.geo import Gazetteer, geoparse
-from sitrep.model import Article, Mention, RawDocument, Rejection
+from sitrep.model import Article, Mention, Place, RawDocument, Rejection
 from sitrep.read import iter_documents
 from sitrep.store import Store
 from sitrep.store.articles import NewArticle
@@ -44,7 +44,19 @@ class Analysis:
         if not self.extractor.worth_reading(article):
             return []  # no event word at all: geocoding it would find places for nothing
         places = geoparse(article.text, self.gazetteer)
-        return self.extractor.extract(article, places)
+        return [self._located(m) for m in self.extractor.extract(article, places)]
+
+    def _located(self, mention: Mention) -> Mention:
+        """Countries that extraction named itself ("across Ukraine") get the gazetteer's point."""
+        if all(p.lat is not None or p.precision != "country" for p in mention.locations):
+            return mention
+        return replace(mention, locations=tuple(self._point(p) for p in mention.locations))
+
+    def _point(self, place: Place) -> Place:
+        found = self.gazetteer.country(place.country) if place.lat is None and place.country else None
+        if found is None or place.precision != "country":
+            return place
+        return replace(place, lat=found.lat, lon=found.lon, geonames_id=place.geonames_id or found.geonames_id)
 
     def extract_many(self, articles: list[Article]) -> list[list[Mention]]:
         return [self.mentions(a) for a in articles]

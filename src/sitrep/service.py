@@ -75,6 +75,8 @@ def iter_export(store: Store, what: str) -> Iterable[dict]:
 def export(store: Store, what: str, fmt: str, out: IO[str]) -> int:
     if fmt not in WRITERS:
         raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(WRITERS)}")
+    if fmt == "acled" and what != "events":
+        raise ValueError("the ACLED format is for events: sitrep export events --format acled")
     return WRITERS[fmt](iter_export(store, what), out)
 
 

@@ -89,6 +89,7 @@ def event_record(event: dict, members: list[dict], roots: dict[str, tuple[str, s
         "weapons": weapons,
         "mentions": [m["id"] for m in members],
         "sources": len(outlets),
+        "outlets": sorted(outlets),
         "figures": claims,
         "merges": [{"mention_id": r["mention_id"], "score": r["score"], "reason": r["reason"]} for r in reasons],
     }

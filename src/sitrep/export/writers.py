@@ -5,6 +5,8 @@ import csv
 import json
 from typing import IO, Iterable
 
+from sitrep.export import acled
+
 FIGURE_KINDS = ("launched", "intercepted", "hit", "killed", "injured", "missing", "evacuated", "aircraft")
 
 
@@ -90,4 +92,15 @@ def write_geojson(records: Iterable[dict], out: IO[str]) -> int:
     return n
 
 
-WRITERS = {"jsonl": write_jsonl, "csv": write_csv, "geojson": write_geojson}
+def write_acled(records: Iterable[dict], out: IO[str]) -> int:
+    """Events in the columns of an ACLED export (mapping: docs/acled.md)."""
+    writer = csv.DictWriter(out, fieldnames=list(acled.COLUMNS))
+    writer.writeheader()
+    n = 0
+    for rec in records:
+        writer.writerow(acled.acled_row(rec))
+        n += 1
+    return n
+
+
+WRITERS = {"jsonl": write_jsonl, "csv": write_csv, "geojson": write_geojson, "acled": write_acled}
