@@ -17,6 +17,8 @@ import sqlalchemy as sa
 from conftest import BACKENDS, new_database
 from sitrep import service
 from sitrep.store import Store
+from sitrep.store import events as event_rows
+from sitrep.store.schema import mentions
 from sitrep.web import schemas
 from sitrep.web.app import create_app
 
@@ -119,7 +121,20 @@ def test_pages_cover_every_event_once(world):
         seen += [e["id"] for e in body["items"]]
     assert sorted(seen) == sorted(all_ids(world))
     counted = world["api"].get("/api/events", limit=0).json()
-    assert counted == {"total": len(world["events"]), "items": []}
+    assert counted == {"total": len(world["events"]), "total_exact": True, "items": []}
+
+
+def test_a_count_past_the_cap_is_a_lower_bound(world, monkeypatch):
+    """Past the cap the count stops and says so; pages past it are still served."""
+    from sitrep.store import queries
+    n = len(world["events"])
+    monkeypatch.setattr(queries, "TOTAL_CAP", 3)
+    first = world["api"].get("/api/events", limit=2, sort="date").json()
+    assert (first["total"], first["total_exact"]) == (3, False) and len(first["items"]) == 2
+    beyond = world["api"].get("/api/events", limit=500, offset=4, sort="date").json()
+    assert (beyond["total"], beyond["total_exact"]) == (3, False) and len(beyond["items"]) == n - 4
+    narrow = world["api"].get("/api/events", q="quarrystone").json()
+    assert (narrow["total"], narrow["total_exact"]) == (len(narrow["items"]), True)
 
 
 def _date_key(event: dict) -> str:
@@ -184,14 +199,29 @@ def test_weapon_filter(world):
     assert ids(world["api"].get("/api/events", limit=500, weapon=category)) == expected
 
 
-def test_claimant_filter_is_a_case_insensitive_substring(world):
+def _claimant_words(name: str | None) -> list[str]:
+    return re.findall(r"\w+", (name or "").casefold())
+
+
+def test_claimant_filter_matches_the_beginnings_of_words(world):
     claimant = _most_common(m["claimant"] for m in world["mentions"])
-    part = claimant[1:-1].swapcase()
+    first, *_ = _claimant_words(claimant)
+    part = first[:max(3, len(first) - 2)].swapcase()  # the start of a word, in another case
+
+    def names(m: dict) -> list[str]:
+        return [m["claimant"], *(f["claimant"] for f in m["figures"])]
+
     expected = {m["event_id"] for m in world["mentions"]
-                if any(part.lower() in (c or "").lower()
-                       for c in [m["claimant"], *(f["claimant"] for f in m["figures"])])}
+                if any(w.startswith(part.casefold()) for c in names(m) for w in _claimant_words(c))}
     narrowing(world, expected)
     assert ids(world["api"].get("/api/events", limit=500, claimant=part)) == expected
+    inside = first[1:] if len(first) > 3 else None  # from inside a word: no match unless it begins another
+    if inside and not any(w.startswith(inside) for m in world["mentions"] for c in names(m) for w in _claimant_words(c)):
+        assert world["api"].get("/api/events", claimant=inside).json()["total"] == 0
+
+
+def test_claimant_filter_wants_words(world):
+    assert world["api"].get("/api/events", claimant="--").status_code == 422
 
 
 def test_claimant_filter_reads_the_claimants_of_figures(client_on, tmp_path):
@@ -199,10 +229,26 @@ def test_claimant_filter_reads_the_claimants_of_figures(client_on, tmp_path):
     service.ingest(store, [str(write_jsonl(tmp_path / "a.jsonl", MARKUP_ARTICLE))])
     with store.engine.begin() as conn:  # a figure whose claimant the mention does not name
         conn.execute(sa.text("UPDATE figures SET claimant = 'Colonel Invented' WHERE seq = 0"))
+        event_rows.index_all_claimants(conn)  # the words are kept as mentions join events, not on UPDATE
     event = next(iter(service.iter_export(store, "events")))
     api = open_api()
     assert ids(api.get("/api/events", claimant="colonel inv")) == {event["id"]}
+    assert ids(api.get("/api/events", claimant="INVENTED")) == {event["id"]}
     assert api.get("/api/events", claimant="general invented").json()["total"] == 0
+
+
+def test_claimant_words_follow_mentions_between_events(client_on, tmp_path):
+    """Unmerging a mention takes its claimant words out of its event."""
+    store, open_api = client_on
+    service.ingest(store, [str(write_jsonl(tmp_path / "a.jsonl", MARKUP_ARTICLE))])
+    with store.engine.begin() as conn:
+        mention_id, event_id, name = conn.execute(sa.select(mentions.c.id, mentions.c.event_id, mentions.c.claimant)
+                                                  .where(mentions.c.claimant.is_not(None))).first()
+        word = _claimant_words(name)[0]
+        api = open_api()
+        assert event_id in ids(api.get("/api/events", claimant=word))
+        event_rows.unmerge(conn, mention_id)
+    assert event_id not in ids(open_api().get("/api/events", claimant=word))
 
 
 def _article_texts(world) -> dict[str, str]:
@@ -354,3 +400,18 @@ def test_word_search_sees_articles_ingested_after_the_first_search(client_on, tm
     later = {m["event_id"] for m in service.iter_export(store, "mentions")
              if m["article"]["title"] == LATER_ARTICLE["title"]}
     assert later and ids(api.get("/api/events", q="quarrystone")) == later
+
+
+def test_word_search_matches_whole_words_on_both_backends(client_on, tmp_path):
+    """FTS5 on SQLite, a tsvector index on PostgreSQL: words (in any case, plural or not),
+    prefixes asked for with *, phrases in their order; never a piece of a word."""
+    store, open_api = client_on
+    service.ingest(store, [str(write_jsonl(tmp_path / "b.jsonl", LATER_ARTICLE))])
+    later = {m["event_id"] for m in service.iter_export(store, "mentions")}
+    api = open_api()
+    assert later and ids(api.get("/api/events", q="quarrystone")) == later
+    assert ids(api.get("/api/events", q="Quarrystone warehouses")) == later
+    assert ids(api.get("/api/events", q="quarryst*")) == later
+    assert ids(api.get("/api/events", q='"pharmacy and a quarrystone"')) == later
+    for piece in ("quarryst", "uarrystone", "quarrystonewarehouse", '"quarrystone pharmacy"'):
+        assert api.get("/api/events", q=piece).json()["total"] == 0, piece

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from sitrep.geo import Gazetteer, actor_mentions, fold, geoparse, resolve_name, skeleton
+from sitrep.geo import (Gazetteer, actor_mentions, cues, fold, geoparse, katottg, resolve_name,
+                        skeleton)
 from sitrep.geo.gazetteer import _is_current
 from sitrep.model import Place
 
@@ -298,6 +299,65 @@ def test_fuzzy_finds_a_misspelling_in_a_frame(gaz):
     assert {p.admin1 for p in places} == {"UA-14"}
 
 
+# ---- Ukraine's codifier: villages GeoNames lacks ----------------------------------------------
+
+
+def test_national_romanisation():
+    assert katottg.romanise("Велика Комишуваха") == "Velyka Komyshuvakha"
+    assert katottg.romanise("Згурівка") == "Zghurivka"  # зг is not ж
+    assert katottg.romanise("Єнакієве") == "Yenakiieve"  # initial and inner є differ
+    assert katottg.romanise("Кам'янка") == "Kamianka"
+    assert katottg.romanise("Кам'янка", popular=True) == "Kamyanka"
+
+
+def test_codifier_lists_every_oblast():
+    settlements, hromadas = katottg.read()
+    assert len(settlements) > 25_000 and len(hromadas) > 1_000
+    assert len({s.admin1 for s in settlements}) >= 25
+    assert all(s.admin1.startswith("UA-") for s in settlements)
+    # all but the exclusion zone's towns (Chornobyl, Prypiat) belong to a hromada
+    assert sum(s.hromada in hromadas for s in settlements) > 0.999 * len(settlements)
+
+
+def test_a_village_only_the_codifier_has_is_placed_at_its_hromada(gaz):
+    places = geoparse("Artillery hit a school in Sulyhivka, Kharkiv Oblast.", gaz)
+    village = named(places, "Sulyhivka")
+    assert village and village[0].admin1 == "UA-63" and village[0].precision == "place"
+    assert village[0].geonames_id is None
+    assert 48.5 < village[0].lat < 50.5 and 36.0 < village[0].lon < 38.5
+
+
+def test_the_older_romanisation_meets_the_region_named(gaz):
+    places = geoparse("A crater was left in Kamyanka, Kharkiv Oblast.", gaz)
+    assert admin1s(places, "Kamyanka") == {"UA-63"}
+
+
+def test_a_name_after_a_comma_may_be_the_region(gaz):
+    assert admin1s(geoparse("Drones struck a depot in Pavlivka, Sumy.", gaz), "Pavlivka") == \
+        {"UA-59"}
+    rally = geoparse("A rally was held in Los Angeles, California, on Sunday.", gaz)
+    assert admin1s(rally, "Los Angeles") == {"US-CA"}
+
+
+def test_a_raion_named_after_a_town_holds_its_villages(gaz):
+    places = geoparse("Damage to school in Chervone in Huliaipole District.", gaz)
+    assert admin1s(places, "Chervone") == {"UA-23"}
+
+
+def test_small_towns_abroad_need_more_than_a_preposition(gaz):
+    text = "Imagery from Maxar shows craters near the Ilyich plant in Mariupol."
+    assert [p.name for p in geoparse(text, gaz, "UA")] == ["Mariupol"]
+    assert geoparse("Officials of the National Union of Students said the vote was fair.",
+                    gaz) == []
+
+
+def test_phrase_lookup_by_last_word_matches_a_scan():
+    for seq in (["the", "village", "of"], ["in", "the", "town", "of"], ["near"], [], ["of"]):
+        scan = next((p for p in cues.phrases("place_intro")
+                     if len(p) <= len(seq) and tuple(seq[len(seq) - len(p):]) == p), None)
+        assert cues.ends_with(seq, "place_intro") == scan
+
+
 # ---- the gazetteer file ---------------------------------------------------------------------
 
 
@@ -339,5 +399,5 @@ def test_build_is_atomic_and_reopens(tmp_path):
     opened = Gazetteer.open(target)
     assert target.is_file() and _is_current(target)
     assert [p.name for p in target.parent.iterdir()] == ["gazetteer.sqlite"]
-    assert opened.meta()["schema"] == "1"
+    assert opened.meta()["schema"] == "2"
     assert Gazetteer.open(target) is opened

@@ -1,4 +1,5 @@
-"""Ingest end to end on real articles: the seeds, the news corpus, re-runs and kills."""
+"""Ingest end to end on real articles: the seeds, the news corpus, re-runs and kills. Tests taking
+``db_url`` run on SQLite and PostgreSQL (tests/conftest.py); the corpus-wide ones on SQLite only."""
 from __future__ import annotations
 
 import json
@@ -19,7 +20,7 @@ from sitrep.store import Store
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run_cli(*args: str, db: Path, **kw) -> subprocess.CompletedProcess:
+def run_cli(*args: str, db: Path | str, **kw) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     return subprocess.run([sys.executable, "-m", "sitrep", "--db", str(db), *args],
                           capture_output=True, text=True, env=env, **kw)
@@ -29,8 +30,8 @@ def ingest(db, *paths) -> pipeline.Summary:
     return service.ingest(Store(str(db)), [str(p) for p in paths])
 
 
-def test_seeds_ingest_and_reingest_adds_nothing(corpus, tmp_path):
-    db = tmp_path / "s.db"
+def test_seeds_ingest_and_reingest_adds_nothing(corpus, db_url):
+    db = db_url
     first = ingest(db, corpus / "seeds")
     assert (first.read, first.new, first.rejected_total) == (5, 5, 0)
     again = ingest(db, corpus / "seeds")
@@ -44,11 +45,11 @@ def _record(corpus: Path, rid: str) -> str:
 
 
 @pytest.mark.parametrize("seed_first", [True, False])
-def test_syndicated_copy_is_a_duplicate_whichever_comes_first(corpus, tmp_path, seed_first):
+def test_syndicated_copy_is_a_duplicate_whichever_comes_first(corpus, tmp_path, seed_first, db_url):
     rec = tmp_path / "rt.jsonl"
     rec.write_text(_record(corpus, "r2nery-01587"), encoding="utf-8")
     seed = corpus / "seeds" / "003_9ab1cb0d8b58ee3b.txt"
-    db = tmp_path / "d.db"
+    db = db_url
     order = [seed, rec] if seed_first else [rec, seed]
     summary = ingest(db, *order)
     assert (summary.new, summary.duplicates) == (2, 1)
@@ -58,8 +59,8 @@ def test_syndicated_copy_is_a_duplicate_whichever_comes_first(corpus, tmp_path, 
     assert Path(second["source"].split("#")[0]).name == order[1].name
 
 
-def test_export_articles_gives_seed_metadata(corpus, tmp_path, shared):
-    db = tmp_path / "m.db"
+def test_export_articles_gives_seed_metadata(corpus, tmp_path, shared, db_url):
+    db = db_url
     ingest(db, corpus / "seeds")
     out = tmp_path / "articles.jsonl"
     done = run_cli("export", "articles", "--format", "jsonl", "-o", str(out), db=db)
@@ -131,7 +132,7 @@ def test_kill_9_mid_ingest_then_rerun_equals_one_clean_run(corpus, tmp_path):
     assert _snapshot(killed_db) == _snapshot(clean_db)
 
 
-def test_cli_ingest_of_bad_inputs_keeps_the_good_and_names_the_bad(tmp_path):
+def test_cli_ingest_of_bad_inputs_keeps_the_good_and_names_the_bad(tmp_path, db_url):
     d = tmp_path / "in"
     d.mkdir()
     story = "Air defences shot down {n} drones over the city overnight, the regional governor said on Monday.\n"
@@ -145,7 +146,7 @@ def test_cli_ingest_of_bad_inputs_keeps_the_good_and_names_the_bad(tmp_path):
     (d / "notes.xyz").write_text(story.format(n=1), encoding="utf-8")
     with open(d / "huge.txt", "wb") as fh:  # sparse: 50 MB on paper, nothing on disk
         fh.truncate(50 * 1024 * 1024)
-    db = tmp_path / "bad.db"
+    db = db_url
     done = run_cli("ingest", str(d), db=db)
     assert done.returncode == 0, done.stderr
     for name, reason in (("records.jsonl:2", "JSON"), ("records.jsonl:3", "text"), ("binary.txt", ""),

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import json
+from contextlib import ExitStack
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
+from conftest import BACKENDS, new_database
 from sitrep import service
 from sitrep.store import Store
 
@@ -18,6 +21,21 @@ REPORT_B = ("Deadly strike on Kharkiv\n20230314\nhttps://two.example.net/b\n"
             "a local news channel reported, citing rescuers.\n")
 
 
+@pytest.fixture(params=BACKENDS)
+def stores(request, tmp_path) -> Iterator:
+    """Makes new, empty stores on each backend (PostgreSQL skips where none is configured)."""
+    if request.param == "postgresql":
+        request.getfixturevalue("pg_admin")
+    with ExitStack() as stack:
+        def make(name: str) -> Store:
+            folder = tmp_path / name
+            folder.mkdir()
+            store = Store(stack.enter_context(new_database(request.param, folder)))
+            stack.callback(store.close)
+            return store
+        yield make
+
+
 def _events(store: Store) -> list[dict]:
     return list(service.iter_export(store, "events"))
 
@@ -27,8 +45,8 @@ def _mentions(store: Store) -> list[dict]:
 
 
 @pytest.fixture()
-def seeds_store(corpus, tmp_path) -> Store:
-    store = Store(str(tmp_path / "seeds.db"))
+def seeds_store(corpus, stores) -> Store:
+    store = stores("seeds")
     service.ingest(store, [str(corpus / "seeds")])
     return store
 
@@ -62,19 +80,19 @@ def test_unmerge_takes_a_mention_out_for_good(seeds_store, corpus):
     assert {m["id"]: m["event_id"] for m in _desna(seeds_store)} == after
 
 
-def test_event_ids_are_the_same_when_everything_is_ingested_again(corpus, tmp_path):
+def test_event_ids_are_the_same_when_everything_is_ingested_again(corpus, stores):
     ids = []
-    for name in ("one.db", "two.db"):
-        store = Store(str(tmp_path / name))
+    for name in ("one", "two"):
+        store = stores(name)
         service.ingest(store, [str(corpus / "seeds")])
         ids.append(sorted(e["id"] for e in _events(store)))
     assert ids[0] == ids[1] and ids[0]
 
 
-def test_conflicting_tolls_are_kept_side_by_side(tmp_path):
+def test_conflicting_tolls_are_kept_side_by_side(tmp_path, stores):
     (tmp_path / "a.txt").write_text(REPORT_A, encoding="utf-8")
     (tmp_path / "b.txt").write_text(REPORT_B, encoding="utf-8")
-    store = Store(str(tmp_path / "c.db"))
+    store = stores("c")
     service.ingest(store, [str(tmp_path / "a.txt"), str(tmp_path / "b.txt")])
     events = [e for e in _events(store) if any(loc["admin1"] == "UA-63" for loc in e["locations"])]
     assert len(events) == 1 and events[0]["sources"] == 2
@@ -86,11 +104,11 @@ def test_conflicting_tolls_are_kept_side_by_side(tmp_path):
     assert not injured["conflict"]  # 8 and "at least 8" agree
 
 
-def test_a_syndicated_copy_is_one_source(corpus, tmp_path):
+def test_a_syndicated_copy_is_one_source(corpus, tmp_path, stores):
     rec = tmp_path / "rt.jsonl"
     with open(corpus / "news" / "r2nery-ukraine-media.jsonl", encoding="utf-8") as fh:
         rec.write_text(next(line for line in fh if '"id": "r2nery-01587"' in line), encoding="utf-8")
-    store = Store(str(tmp_path / "syn.db"))
+    store = stores("syn")
     service.ingest(store, [str(corpus / "seeds" / "003_9ab1cb0d8b58ee3b.txt"), str(rec)])
     shared = [e for e in _events(store) if len(e["mentions"]) == 2]
     assert shared and all(e["sources"] == 1 for e in shared)
@@ -120,3 +138,49 @@ def test_acled_export_maps_events_to_acled_columns(seeds_store):
     assert all(r["latitude"] for r in rows if r["event_type"] != "Strategic developments")
     with pytest.raises(ValueError):
         service.export(seeds_store, "articles", "acled", io.StringIO())
+
+
+def _partition(store: Store) -> set[frozenset[str]]:
+    events: dict[str, set[str]] = {}
+    for m in _mentions(store):
+        events.setdefault(m["event_id"], set()).add(m["id"])
+    return {frozenset(ms) for ms in events.values()}
+
+
+@pytest.mark.slow
+def test_events_do_not_depend_on_the_order_articles_arrive_in(corpus, tmp_path, stores):
+    """The dev articles (several reports of the same days) plus the start of a corpus file,
+    dealt into three parts: ingested at once, or part by part in two other orders, they make
+    the same events."""
+    gold = json.loads((Path(__file__).parent / "gold" / "dev.gold.json").read_text(encoding="utf-8"))
+    wanted = {(a["corpus_file"], a["corpus_id"]) for a in gold["articles"]}
+    lines = []
+    for name in sorted({f for f, _ in wanted}):
+        with open(corpus / "news" / name, encoding="utf-8") as fh:
+            lines += [line for i, line in enumerate(fh)
+                      if (name, json.loads(line)["id"]) in wanted or (i < 120 and name.startswith("r2nery"))]
+    parts = []
+    for k in range(3):
+        parts.append(tmp_path / f"part{k}.jsonl")
+        parts[-1].write_text("".join(lines[k::3]), encoding="utf-8")
+    found = []
+    for name, order in (("all", [parts]), ("late", [[parts[2]], [parts[0]], [parts[1]]]),
+                        ("mixed", [[parts[1]], [parts[2]], [parts[0]]])):
+        store = stores(name)
+        for paths in order:
+            service.ingest(store, [str(p) for p in paths])
+        found.append(_partition(store))
+    assert len(found[0]) > 100 and any(len(ms) > 1 for ms in found[0])
+    assert found[0] == found[1] == found[2]
+
+
+def test_an_event_keeps_its_id_when_a_new_report_joins_it(tmp_path, stores):
+    (tmp_path / "a.txt").write_text(REPORT_A, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(REPORT_B, encoding="utf-8")
+    store = stores("inc")
+    service.ingest(store, [str(tmp_path / "a.txt")])
+    before = [e for e in _events(store) if any(loc["admin1"] == "UA-63" for loc in e["locations"])]
+    service.ingest(store, [str(tmp_path / "b.txt")])
+    after = [e for e in _events(store) if any(loc["admin1"] == "UA-63" for loc in e["locations"])]
+    assert len(before) == len(after) == 1 and before[0]["id"] == after[0]["id"]
+    assert len(after[0]["mentions"]) == 2

@@ -1,17 +1,21 @@
 """Quality floors on hand-coded gold, scored by ../shared/eval/score.py: CI refuses to go below.
 
 The seeds are the project's starting articles; the dev set is 32 corpus articles we coded
-(tests/gold/). Raising a floor is welcome; lowering one needs a reason in the commit.
+(tests/gold/). Raising a floor is welcome; lowering one needs a reason in the commit. Both are
+scored on SQLite and on PostgreSQL (where $SITREP_TEST_PG is set): the backends must not differ.
 """
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
+from conftest import BACKENDS, new_database
 from sitrep import service
 from sitrep.store import Store
 
@@ -39,12 +43,25 @@ def _value(result: dict, dotted: str) -> float:
     return node
 
 
-@pytest.fixture(scope="module")
-def seeds_scored(shared, tmp_path_factory) -> dict:
+@contextmanager
+def _store(request, tmp: Path) -> Iterator[Store]:
+    """A new store on the backend of the fixture's parameter (PostgreSQL skips where none is set)."""
+    if request.param == "postgresql":
+        request.getfixturevalue("pg_admin")
+    with new_database(request.param, tmp) as url:
+        store = Store(url)
+        try:
+            yield store
+        finally:
+            store.close()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def seeds_scored(request, shared, tmp_path_factory) -> dict:
     tmp = tmp_path_factory.mktemp("seeds")
-    store = Store(str(tmp / "s.db"))
-    service.ingest(store, [str(shared / "corpus" / "seeds")])
-    return _score(shared, shared / "eval" / "gold" / "seeds.gold.json", store, tmp)
+    with _store(request, tmp) as store:
+        service.ingest(store, [str(shared / "corpus" / "seeds")])
+        return _score(shared, shared / "eval" / "gold" / "seeds.gold.json", store, tmp)
 
 
 @pytest.mark.parametrize("name,floor", sorted(SEED_FLOORS.items()))
@@ -58,8 +75,8 @@ def test_seeds_no_furniture_and_cross_article_pairs(seeds_scored):
     assert cross["pairs_found"] == cross["pairs"] and cross["wrong_merges"] == 0
 
 
-@pytest.fixture(scope="module")
-def dev_scored(shared, tmp_path_factory) -> dict:
+@pytest.fixture(scope="module", params=BACKENDS)
+def dev_scored(request, shared, tmp_path_factory) -> dict:
     """Only the dev articles, copied to files of the same names (the scorer matches FILE#ID)."""
     tmp = tmp_path_factory.mktemp("dev")
     gold = json.loads(GOLD_DEV.read_text(encoding="utf-8"))
@@ -70,9 +87,9 @@ def dev_scored(shared, tmp_path_factory) -> dict:
         with open(shared / "corpus" / "news" / name, encoding="utf-8") as src, \
                 open(tmp / name, "w", encoding="utf-8") as out:
             out.writelines(line for line in src if json.loads(line)["id"] in ids)
-    store = Store(str(tmp / "d.db"))
-    service.ingest(store, sorted(str(tmp / n) for n in wanted))
-    return _score(shared, GOLD_DEV, store, tmp)
+    with _store(request, tmp) as store:
+        service.ingest(store, sorted(str(tmp / n) for n in wanted))
+        return _score(shared, GOLD_DEV, store, tmp)
 
 
 @pytest.mark.parametrize("name,floor", sorted(DEV_FLOORS.items()))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import cache
 
 import numpy as np
 from datasketch import MinHash
@@ -25,12 +26,23 @@ def shingles(text: str) -> set[bytes]:
     words = _WORD.findall(text.lower())
     if len(words) < SHINGLE:
         return {" ".join(words).encode()}
-    return {" ".join(words[i:i + SHINGLE]).encode() for i in range(len(words) - SHINGLE + 1)}
+    return {" ".join(gram).encode() for gram in zip(*(words[i:] for i in range(SHINGLE)))}
+
+
+@cache
+def _template() -> MinHash:
+    """The permutations, drawn once per process instead of once per article."""
+    return MinHash(num_perm=NUM_PERM, seed=1)
 
 
 def signature(text: str) -> bytes:
-    mh = MinHash(num_perm=NUM_PERM, seed=1)
-    mh.update_batch(list(shingles(text)))
+    """datasketch's MinHash with its default 32-bit SHA-1 hash of each shingle (the first four
+    bytes, little-endian), hashed here in one pass so that no Python call is made per shingle."""
+    t = _template()
+    mh = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=int, permutations=t.permutations, scheme=t.scheme)
+    sha1 = hashlib.sha1
+    first4 = b"".join([sha1(s).digest()[:4] for s in shingles(text)])
+    mh.update_batch(np.frombuffer(first4, "<u4").tolist())
     return mh.hashvalues.astype("<u8").tobytes()
 
 

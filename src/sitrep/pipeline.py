@@ -138,7 +138,6 @@ def ingest(paths: Iterable[str], store: Store, extractor: Analysis | None = None
     client) when given, a few batches ahead, so the store never waits for it idly."""
     summary = Summary()
     merger = merge.Merger(store.engine)
-    merger.merge_pending()  # what an interrupted run left unmerged
     in_flight: deque = deque()
     admitted: set[str] = set()  # ids read but not stored yet: a second copy is "present"
     for batch in _batches(iter_documents(paths), BATCH):
@@ -148,6 +147,7 @@ def ingest(paths: Iterable[str], store: Store, extractor: Analysis | None = None
             _finish(*in_flight.popleft(), store, merger, summary, hooks, admitted)
     while in_flight:
         _finish(*in_flight.popleft(), store, merger, summary, hooks, admitted)
+    summary.events += merger.merge_pending().founded
     return summary
 
 
@@ -161,8 +161,8 @@ def _analyse(articles: list[Article], extractor: Analysis | None, executor, summ
     summary.not_extracted.update(a.language for a in articles if a.language not in EXTRACTED_LANGUAGES)
     if not todo or (extractor is None and executor is None):
         return _Done({})
-    if executor is not None:
-        future = executor.submit(analyse_batch, todo, pure=False)
+    if executor is not None:  # the text as read stays here: the analysis reads only the cleaned text
+        future = executor.submit(analyse_batch, [replace(a, raw_text="") for a in todo], pure=False)
     else:
         future = _Done(extractor.extract_many(todo))
     return _Keyed([a.id for a in todo], future)
@@ -193,7 +193,7 @@ def _finish(fresh: list[tuple[Article, str]], future, store: Store, merger: merg
         summary.mentions += len(mentions)
         summary.notes.update(n.reason for n in new.article.notes)
         hooks.on_item()
-    summary.events += merger.merge_pending().founded
+    summary.events += merger.merge_due(sum(len(found.get(new.article.id, [])) for new in prepared)).founded
 
 
 def _reject(rej: Rejection, summary: Summary, hooks: Hooks) -> None:

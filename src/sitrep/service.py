@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import logging
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -42,24 +43,90 @@ def ingest(store: Store, paths: Iterable[str], hooks: pipeline.Hooks = pipeline.
     ``workers`` processes, or an existing cluster at ``cluster`` (tcp://host:8786)."""
     if not workers and not cluster:
         return pipeline.ingest(paths, store, extractor=analysis or pipeline.Analysis(), hooks=hooks)
-    with _dask_client(workers, cluster) as client:
-        depth = 2 * max(1, len(client.scheduler_info()["workers"]))
-        return pipeline.ingest(paths, store, hooks=hooks, executor=client, depth=depth)
+    if cluster:
+        with _remote_client(cluster) as client:
+            depth = 2 * max(1, len(client.scheduler_info()["workers"]))
+            return pipeline.ingest(paths, store, hooks=hooks, executor=client, depth=depth)
+    with _local_cluster(workers or 1) as executor:
+        return pipeline.ingest(paths, store, hooks=hooks, executor=executor, depth=2 * max(1, workers or 1))
 
 
 @contextmanager
-def _dask_client(workers: int | None, cluster: str | None):
+def _remote_client(cluster: str):
+    from dask.distributed import Client  # heavy: only for distributed runs
+
+    logging.getLogger("distributed").setLevel(logging.WARNING)  # its INFO chatter is not ours
+    with Client(cluster) as client:
+        yield client
+
+
+@contextmanager
+def _local_cluster(workers: int):
+    """A local cluster started in the background: the first batches are read and cleaned while
+    its worker processes start (seconds) and go out as soon as it is up."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        starting = _Starting(pool.submit(_start_local, workers))
+        try:
+            yield starting
+        finally:
+            starting.close()
+
+
+def _start_local(workers: int):
     from dask.distributed import Client, LocalCluster  # heavy: only for distributed runs
 
     logging.getLogger("distributed").setLevel(logging.WARNING)  # its INFO chatter is not ours
+    local = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                         silence_logs=logging.WARNING)
+    try:
+        return local, Client(local)
+    except BaseException:
+        local.close()
+        raise
 
-    if cluster:
-        with Client(cluster) as client:
-            yield client
-        return
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                      silence_logs=logging.WARNING) as local, Client(local) as client:
-        yield client
+
+class _Starting:
+    """A Dask client still starting, as an executor: work submitted before it is up waits, in
+    order, and is sent when it is (at the next submit, or when a result is asked for)."""
+
+    def __init__(self, started: Future) -> None:
+        self._started = started
+        self._waiting: list[_Deferred] = []
+
+    def submit(self, fn, *args, **kwargs) -> _Deferred:
+        job = _Deferred(self, fn, args, kwargs)
+        self._waiting.append(job)
+        if self._started.done():
+            self.send()
+        return job
+
+    def send(self) -> None:
+        """Send what waits (blocks until the cluster is up)."""
+        client = self._started.result()[1]
+        waiting, self._waiting = self._waiting, []
+        for job in waiting:
+            job.future = client.submit(job.fn, *job.args, **job.kwargs)
+
+    def close(self) -> None:
+        if not self._started.done() and not self._started.cancel():
+            self._started.exception()  # wait for the start, to close what it started
+        if self._started.done() and not self._started.cancelled() and self._started.exception() is None:
+            local, client = self._started.result()
+            client.close()
+            local.close()
+
+
+class _Deferred:
+    """A task for a ``_Starting`` client, shaped like a Dask future."""
+
+    def __init__(self, owner: _Starting, fn, args: tuple, kwargs: dict) -> None:
+        self.owner, self.fn, self.args, self.kwargs = owner, fn, args, kwargs
+        self.future = None
+
+    def result(self):
+        if self.future is None:
+            self.owner.send()
+        return self.future.result()
 
 
 def iter_export(store: Store, what: str) -> Iterable[dict]:

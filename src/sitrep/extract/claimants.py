@@ -15,7 +15,7 @@ _BOUNDARY = re.compile(r"(?:^|[,;:“”\"(]|\s[—–-]\s|\b(?:and|but|while|al
 _NP_END = re.compile(r"\s*(?:[,;:.!?“”\"()]|\s[—–]\s|\b(?:that|who|which|when|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|in a statement)\b)", re.IGNORECASE)
 _TAIL = re.compile(r"^[\s,]*(?:(?:in|on|to|via|at|late|early|earlier|later|yesterday|today|a|an|the|its|his|her|their|"
                    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|this|last|overnight|separately)\b"
-                   r"(?![^,;:.!?]*\bthat\b)(?:\s*[\w’'-]+){0,7})?[.!?”\"]*\s*$", re.IGNORECASE)
+                   r"(?![^,;:.!?]*\bthat\b)(?:\s*[\w’'-]++){0,7})?[.!?”\"]*\s*$", re.IGNORECASE)
 _PARTICIPLE = re.compile(r"ing$")
 _LEADING = re.compile(r"^(?:(?:but|and|as|while|although|that|with|however|what|meanwhile|earlier|later|separately|"
                       r"(?:earlier |later )?(?:this|last) (?:week|month|year)|yesterday|today|on \w+day|in a statement)\b,?\s*)+",

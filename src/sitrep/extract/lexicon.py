@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 import yaml
+
+from sitrep.nlp.scan import first_characters, starts, word_start
 
 
 def _load(name: str) -> dict:
@@ -15,8 +18,62 @@ def _load(name: str) -> dict:
 
 
 def words(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern:
-    """A pattern matched as whole words."""
-    return re.compile(rf"(?<![\w-])(?:{pattern})(?![\w])", flags)
+    r"""A pattern matched as whole words: ``(?<![\w-])(?:pattern)(?![\w])``, written so that the
+    regex engine skips ahead to the words' first letters (see ``nlp.scan``)."""
+    ignore_case = bool(flags & re.IGNORECASE)
+    opening = word_start(pattern, r"[\w-]", ignore_case)
+    return re.compile(rf"(?:{opening})(?![\w])", flags & ~re.IGNORECASE)
+
+
+class TriggerScan:
+    """Every trigger over one lower-cased text in one pass: a pattern for "some trigger starts
+    here", then each trigger matched where it can start, as its own ``finditer`` would (leftmost,
+    not overlapping). Extraction asks for each trigger's matches in turn, so the last text's
+    answer is kept. Triggers that do not open on literal characters are scanned on their own."""
+
+    def __init__(self, patterns: list[re.Pattern], raw: list[str]) -> None:
+        self.patterns = patterns
+        firsts = [first_characters(r) for r in raw]
+        self.shared = {i for i, f in enumerate(firsts) if f is not None}
+        self.by_char: dict[str, list[int]] = {}
+        for i in sorted(self.shared):
+            for c in sorted(firsts[i] or ()):
+                self.by_char.setdefault(c, []).append(i)
+        self.any_start = re.compile(starts([raw[i] for i in sorted(self.shared)], r"[\w-]", r"(?![\w])"))
+        self._last: tuple[str, list[list[re.Match]]] = ("", [[] for _ in patterns])
+
+    def found(self, text: str) -> list[list[re.Match]]:
+        last_text, last = self._last
+        if text is last_text or text == last_text:
+            return last
+        found = self._scan(text)
+        self._last = (text, found)  # one assignment: a thread never sees a text with another's matches
+        return found
+
+    def _scan(self, text: str) -> list[list[re.Match]]:
+        found = [[] if i in self.shared else list(p.finditer(text)) for i, p in enumerate(self.patterns)]
+        free = [0] * len(self.patterns)  # where each trigger's next match may start
+        for start in self.any_start.finditer(text) if self.shared else ():
+            at = start.start()
+            for i in self.by_char[text[at]]:
+                if at >= free[i] and (m := self.patterns[i].match(text, at)) is not None:
+                    found[i].append(m)
+                    free[i] = m.end()
+        return found
+
+
+class TriggerView:
+    """One trigger's matches in lower-cased text, with ``finditer`` and ``search`` like a pattern."""
+
+    def __init__(self, scan: TriggerScan, index: int) -> None:
+        self.scan, self.index = scan, index
+
+    def finditer(self, text: str) -> Iterator[re.Match]:
+        return iter(self.scan.found(text)[self.index])
+
+    def search(self, text: str) -> re.Match | None:
+        found = self.scan.found(text)[self.index]
+        return found[0] if found else None
 
 
 @dataclass(frozen=True)
@@ -25,7 +82,7 @@ class Trigger:
     subtype: str
     needs: tuple[str, ...]
     pattern: re.Pattern
-    lower: re.Pattern  # the same, case-sensitive, for lower-cased text (faster to scan)
+    lower: TriggerView  # the same, case-sensitive, for lower-cased text (all triggers in one pass)
 
 
 @dataclass(frozen=True)
@@ -58,15 +115,17 @@ class Lexicon:
 
 
 def _triggers(data: dict) -> tuple[Trigger, ...]:
-    out = []
+    found = []
     for etype, groups in data.items():
         for group in groups:
             joined = "|".join(group["patterns"])
             if re.search(r"\\[A-Z]", joined):  # lower-casing would turn \W into \w
                 raise ValueError(f"trigger pattern with an upper-case escape: {joined!r}")
-            pattern, lower = words(joined), words(joined.lower(), 0)
-            out.append(Trigger(etype, group["subtype"], tuple(group.get("needs", ())), pattern, lower))
-    return tuple(out)
+            found.append((etype, group, joined))
+    raw = [joined.lower() for _, _, joined in found]
+    scan = TriggerScan([words(r, 0) for r in raw], raw)
+    return tuple(Trigger(etype, group["subtype"], tuple(group.get("needs", ())), words(joined), TriggerView(scan, i))
+                 for i, (etype, group, joined) in enumerate(found))
 
 
 def _alternation(items) -> str:

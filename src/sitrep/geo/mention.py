@@ -23,6 +23,9 @@ class Mention:
     actor: bool = False
     context_only: bool = False  # a demonym: tells the country, is no place
     within: int | None = None  # index of the mention that holds this one
+    # held by a name after a comma that may be a town or its region ("Pavlivka, Sumy")
+    within_by_comma: bool = False
+    prep: str | None = None  # the preposition that set a weak cue ("in", "of")
     head: int | None = None  # index of the first mention of a list this one belongs to
     sentence: int = 0
     paragraph: int = 0

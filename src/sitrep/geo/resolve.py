@@ -27,6 +27,10 @@ class Resolved:
     score: float
 
 
+# Subtypes of places the national codifier lists (see ``katottg``).
+_LISTED = ("approximate", "codifier")
+
+
 @cache
 def _w() -> dict[str, Any]:
     return lexicon.load("resolve")
@@ -55,6 +59,9 @@ class _Context:
     # "X near Y": where Y turned out to be (lat, lon)
     near: dict[int, tuple[float, float]] = field(default_factory=dict)
     countries: dict[str, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))
+    # sentence -> the regions it names -> by which name groups
+    sentence_admin1s: dict[int, dict[str, set[tuple[str, str]]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(set)))
 
     def add(self, m: Mention, what: str, code: str | None) -> None:
         if not code:
@@ -64,6 +71,16 @@ class _Context:
             self.seen[(f"{what}{level}", idx, code)].add(group)
         if what == "country":
             self.countries[code].add(group)
+        elif what == "admin1":
+            self.sentence_admin1s[m.sentence][code].add(group)
+
+    def admin1s_named(self, sentence: int, country: str | None, group: tuple[str, str]
+                      ) -> set[str]:
+        """The regions of ``country`` that a sentence names (by other name groups)."""
+        prefix = f"{country}-"
+        named = self.sentence_admin1s.get(sentence, {})
+        return {code for code, groups in named.items()
+                if code.startswith(prefix) and groups - {group}}
 
     def has(self, what: str, level: str, idx: int, code: str | None, group: tuple[str, str]
             ) -> bool:
@@ -127,6 +144,11 @@ def _from_picks(found: Found, picks: dict[int, Resolved], hint: str | None) -> _
             ctx.within_country[k] = {holder.candidate.country or ""}
             if holder.candidate.kind in ("admin1", "place"):
                 ctx.within_admin1[k] = {holder.candidate.admin1 or ""}
+            if m.within_by_comma and m.within is not None:
+                # "Tacoma, Washington": the name after the comma may be the region
+                regions = found.mentions[m.within].candidates
+                ctx.within_admin1.setdefault(k, set()).update(
+                    c.admin1 for c in regions if c.kind == "admin1" and c.admin1)
             if holder.candidate.kind == "place":
                 ctx.strict.add(k)
     return ctx
@@ -138,7 +160,11 @@ def _from_picks(found: Found, picks: dict[int, Resolved], hint: str | None) -> _
 def _prior(c: Candidate) -> float:
     p = _w()["prior"]
     if c.kind == "place":
-        size = p["place_per_log10_population"] * math.log10(c.population + 1)
+        # a settlement the national codifier lists but with no population is small, yet
+        # inhabited (GeoNames' other places of no population may be anything)
+        floor = p["place_min_population"] if c.subtype in _LISTED else 0
+        people = max(c.population, floor)
+        size = p["place_per_log10_population"] * math.log10(people + 1)
         return p["place"] + size + (p["capital"] if c.capital else 0.0)
     return float(p[c.kind])
 
@@ -185,12 +211,19 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 12742.0 * math.asin(math.sqrt(a))
 
 
+def _km_flat(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Distance on a flat map: within a few hundred km as good as ``_km``, and cheaper (the
+    proximity bonus asks for every candidate of every name against every town)."""
+    dx = (lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
+    return 111.2 * math.hypot(dx, lat2 - lat1)
+
+
 def _proximity(ctx: _Context, c: Candidate, group: tuple[str, str]) -> float:
     """Towns of one text tend to lie near each other: a bonus for a candidate close to the
     other towns already resolved."""
     if c.kind != "place" or c.lat is None or c.lon is None:
         return 0.0
-    near = [_km(c.lat, c.lon, lat, lon) for g, lat, lon in ctx.points if g != group]
+    near = [_km_flat(c.lat, c.lon, lat, lon) for g, lat, lon in ctx.points if g != group]
     if not near:
         return 0.0
     closest = min(near)
@@ -293,11 +326,44 @@ def _framed(m: Mention) -> bool:
     return bool(m.cue) or m.within is not None or m.head is not None or m.near is not None
 
 
+def _foreign_unframed(ctx: _Context, m: Mention, c: Candidate) -> bool:
+    """"imagery from Maxar", "near the Ilyich plant in Mariupol": a small town abroad (in a
+    country the text neither names, hints nor names the people of), or one spelt otherwise,
+    with no more than a preposition ("in", "near") saying that its name is a place."""
+    strong = m.cue == "strong" or m.within is not None or m.head is not None
+    small = c.population < _w()["foreign_unframed_population"]
+    if c.kind != "place" or strong or not (small or c.source in ("variant", "fuzzy")):
+        return False
+    group = _group_key(m)
+    if not ctx.hint and not any(groups - {group} for groups in ctx.countries.values()):
+        return False  # no country in view: nothing is abroad
+    return c.country != ctx.hint and not ctx.has("country", "a", 0, c.country, group) and \
+        not ctx.has("demonym", "a", 0, c.country, group)
+
+
+def _unpopulated_ok(ctx: _Context, m: Mention, c: Candidate) -> bool:
+    """A village known by name only (GeoNames gives no population, or only the codifier has
+    it) needs words saying it is a place, or its region named; spelt otherwise, it must also
+    be spelt much alike ("Blind" is no "Balandy")."""
+    if c.source in ("variant", "fuzzy") and c.score < _w()["unpopulated_variant_similarity"]:
+        return False
+    group = _group_key(m)
+    named = ctx.admin1s_named(m.sentence, c.country, group)
+    if named and c.admin1 not in named:
+        return False  # "Zakhidna substation in Demydiv, Lviv Oblast": not the one elsewhere
+    # "the National Union of Students": "of" alone says too little for a village
+    framed = _framed(m) and not (m.cue == "weak" and m.prep == "of" and m.within is None
+                                 and m.head is None and m.near is None)
+    return framed or ctx.has("admin1", "a", 0, c.admin1, group)
+
+
 def _supported(ctx: _Context, m: Mention, c: Candidate) -> bool:
     """A name inside a longer capitalised name needs a strong frame; a spelling variant needs
     a frame; a capitalised word opening a sentence needs a frame or its country named (or
     hinted); any other name needs nothing."""
-    if c.source in ("variant", "fuzzy") and not _framed(m):
+    if c.source in ("variant", "fuzzy") and not _framed(m) or _foreign_unframed(ctx, m, c):
+        return False
+    if c.kind == "place" and not c.population and not _unpopulated_ok(ctx, m, c):
         return False
     if m.key in _first_names() and not m.cue and m.first == m.last:
         return False  # "Nadezhda, a doctor", "Lisa has gone": a given name alone

@@ -33,9 +33,8 @@ class Token:
 
 def _token(text: str, match: re.Match[str]) -> Token:
     word, start, end = match.group(), match.start(), match.end()
-    for ending in _POSSESSIVE:
-        if word.endswith(ending) and len(word) > 2:
-            return Token(word[: -len(ending)], start, end - len(ending), True)
+    if len(word) > 2 and word[-2:] in _POSSESSIVE:
+        return Token(word[:-2], start, end - 2, True)
     # "Belarus' border": an apostrophe after a final s, not followed by a letter.
     after = text[end:end + 2]
     if word.endswith("s") and after[:1] in _APOSTROPHES and not after[1:2].isalpha():

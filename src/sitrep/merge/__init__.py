@@ -2,21 +2,23 @@
 
 Each mention not yet in an event is matched against the events of its type near its date (or
 sharing its places); it joins the best one that passes (match.py), or founds a new event whose
-id derives from the mention's, so ids are stable across runs. A mention never joins an event
+id derives from the mention's, so ids are stable across runs. The stored events it may belong
+with are re-formed together with it in one canonical order (cluster.py), so that what comes
+out does not depend on the order in which articles arrived. A mention never joins an event
 that already holds a mention of the same article, nor one a user took it out of (unmerge).
 An event that gets a date lends it to its undated members (date_source "borrowed").
 """
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from sitrep.merge.match import Verdict, judge, possible
+from sitrep.merge.cluster import Cluster, Placer, undate
+from sitrep.merge.match import linked
 from sitrep.store import events as rows
-
-PRECISE = {"day": 0, "range": 1, "month": 2, "unknown": 3}
 
 
 @dataclass
@@ -26,81 +28,145 @@ class MergeSummary:
     founded: int = 0
 
 
+MERGE_EVERY = 20_000  # new reports an ingest gathers before it merges them (and at its end)
+HORIZON = 7  # days around a new report within which stored events are re-formed with it
+
+
 def event_id_for(mention_id: str, attempt: int) -> str:
     return hashlib.sha1(f"{mention_id}:{attempt}".encode()).hexdigest()[:16]
 
 
+def _canonical(m: dict) -> tuple[str, str]:
+    return m["article_id"], m["id"]
+
+
 class Merger:
-    """Merges pending mentions; keeps the members of the events it has seen, so that one
-    ingest run does not reload them for every mention."""
+    """Merges the pending mentions of a store. The events near them are re-formed together
+    with them, in one canonical order, so that the events do not depend on the order in
+    which articles arrived; events keep their ids where they keep their reports."""
 
-    def __init__(self, engine: sa.Engine) -> None:
-        self.engine = engine
-        self._members: dict[str, list[dict]] = {}
+    def __init__(self, engine: sa.Engine, every: int = MERGE_EVERY) -> None:
+        self.engine, self.every, self.waiting = engine, every, 0
 
-    def members(self, conn: sa.Connection, event_ids: list[str]) -> dict[str, list[dict]]:
-        missing = [e for e in event_ids if e not in self._members]
-        if missing:
-            self._members.update(rows.members(conn, missing))
-        return {e: self._members[e] for e in event_ids}
-
-    def best(self, conn: sa.Connection, m: dict, barred: set[str]) -> tuple[str, Verdict] | None:
-        # the cheap hard rules first: members (with their figures and places) load only for the rest
-        events = {e["id"]: e for e in rows.candidates(conn, m) if e["id"] not in barred and possible(m, e)}
-        best: tuple[str, Verdict] | None = None
-        for event_id, members in self.members(conn, list(events)).items():
-            if any(x["article_id"] == m["article_id"] for x in members):
-                continue  # one article reports one event once: its other mentions are other events
-            verdict = judge(m, events[event_id], members)
-            if verdict and (best is None or verdict.score > best[1].score):
-                best = (event_id, verdict)
-        return best
-
-    def merge_one(self, conn: sa.Connection, m: dict) -> bool:
-        """Place one mention; True when it joined an existing event."""
-        barred = rows.forbidden(conn, m["id"])
-        found = self.best(conn, m, barred)
-        if found is None:
-            event_id = event_id_for(m["id"], len(barred))
-            rows.create(conn, event_id, m)
-            rows.assign(conn, m["id"], event_id, 1.0, "founded the event")
-            self._members[event_id] = [m]
-            return False
-        event_id, verdict = found
-        rows.assign(conn, m["id"], event_id, verdict.score, verdict.reason)
-        self._members[event_id].append(m)
-        event = rows.get(conn, event_id)
-        if _better_date(event, m):
-            self._date(conn, event_id, m["date"], m["date_precision"])
-        elif event["date"] and not m["date"]:
-            self._date(conn, event_id, event["date"], event["date_precision"])
-        return True
-
-    def _date(self, conn: sa.Connection, event_id: str, date: str, precision: str) -> None:
-        rows.set_date(conn, event_id, date, precision)
-        for x in self._members[event_id]:  # as set_date did in the store
-            if not x["date"]:
-                x.update(date=date, date_precision=precision, date_source="borrowed")
+    def merge_due(self, added: int) -> MergeSummary:
+        """Merge once ``every`` new reports wait: re-forming the events near each small batch
+        would do the same work again and again; waiting longer would hold them all in memory."""
+        self.waiting += added
+        return self.merge_pending() if self.waiting >= self.every else MergeSummary()
 
     def merge_pending(self) -> MergeSummary:
         """Merge every mention without an event, in one transaction: a run killed half-way
         leaves them all pending, and the next run merges them again from the same state."""
-        summary = MergeSummary()
+        self.waiting = 0
         with self.engine.begin() as conn:
-            for m in rows.pending(conn):
-                joined = self.merge_one(conn, m)
-                summary.mentions += 1
-                summary.joined += joined
-                summary.founded += not joined
-        return summary
+            new = rows.pending(conn)
+            if not new:
+                return MergeSummary()
+            affected = _affected(conn, new)
+            released = rows.members(conn, list(affected))
+            replay = sorted([undate(m) for m in new] + [undate(m) for ms in released.values() for m in ms],
+                            key=_canonical)
+            bars = rows.forbidden_many(conn, [m["id"] for m in replay])
+            placer = Placer(barred=lambda m: _barred(m, bars, released))
+            clusters = placer.place_all(replay)
+            old_of = {m["id"]: e for e, ms in released.items() for m in ms}
+            return _write(conn, clusters, old_of, affected, {m["id"] for m in new})
 
 
-def _better_date(event: dict, m: dict) -> bool:
-    if not m["date"] or m["date_source"] == "borrowed":
-        return False
-    if not event["date"]:
-        return True
-    return PRECISE.get(m["date_precision"], 3) < PRECISE.get(event["date_precision"], 3)
+def _affected(conn: sa.Connection, new: list[dict]) -> dict[str, dict]:
+    """The stored events linked to a new mention, directly or through other reports, within
+    ``HORIZON`` days of it: a mention can only ever join an event one of whose reports it is
+    linked to, so these are what the new mentions can change. (A chain of daily strikes on one
+    city links the whole war; past the horizon a new report no longer changes how it is cut.)"""
+    found: dict[str, dict] = {}
+    frontier = [(m, m) for m in new]  # (report, the new report it was reached from)
+    asked: dict[tuple, list[dict]] = {}
+    while frontier:
+        near: dict[str, dict] = {}
+        by_event: dict[str, list[tuple[dict, dict]]] = {}
+        for m, anchor in frontier:
+            key = (m["type"], m["date"], frozenset((loc["country"], loc["admin1"]) for loc in m["locations"]))
+            if key not in asked:  # reports of one day and place ask the same question
+                asked[key] = rows.candidates(conn, m)
+            for e in asked[key]:
+                if e["id"] not in found and _within(e["date"], anchor["date"]):
+                    near[e["id"]] = e
+                    by_event.setdefault(e["id"], []).append((m, anchor))
+        members = rows.members(conn, list(near)) if near else {}
+        fresh = {e: next((a for m, a in by_event[e] if any(linked(m, x) for x in ms)), None)
+                 for e, ms in members.items()}
+        fresh = {e: a for e, a in fresh.items() if a is not None}
+        found.update((e, near[e]) for e in fresh)
+        frontier = [(x, fresh[e]) for e in fresh for x in members[e]]
+    return found
+
+
+def _within(value: str | None, anchor: str | None) -> bool:
+    a, b = rows.date_span(value), rows.date_span(anchor)
+    return a is None or b is None or (a[0] - HORIZON <= b[1] and b[0] - HORIZON <= a[1])
+
+
+def _barred(m: dict, bars: dict[str, set[str]], released: dict[str, list[dict]]) -> set[str]:
+    """An undone merge bars the reports the event held (the event itself is being re-formed:
+    it was linked to the mention)."""
+    return {x["id"] for e in bars.get(m["id"], set()) & released.keys() for x in released[e]} - {m["id"]}
+
+
+def _write(conn: sa.Connection, clusters: list[Cluster], old_of: dict[str, str],
+           affected: dict[str, dict], new_ids: set[str]) -> MergeSummary:
+    summary = MergeSummary(mentions=len(new_ids))
+    reused = _reuse_ids(clusters, old_of, affected)
+    used = set(reused.values())
+    held = Counter(old_of.values())
+    for c in clusters:
+        c.id = reused.get(c.order) or _new_id(conn, c, affected, used)
+        used.add(c.id)
+        if _unchanged(c, old_of, held, affected):
+            continue  # the same reports as before, and the same date: nothing to write
+        if c.id not in affected:
+            rows.create(conn, c.id, c.event)
+            summary.founded += 1
+        for m in c.members:
+            verdict = c.verdicts[m["id"]]
+            rows.assign(conn, m["id"], c.id, verdict.score, verdict.reason)
+            summary.joined += m["id"] in new_ids and verdict.reason != "founded the event"
+        rows.date_event(conn, c.id, c.event["date"], c.event["date_precision"])
+    for gone in affected.keys() - used:
+        rows.delete(conn, gone)
+    return summary
+
+
+def _unchanged(c: Cluster, old_of: dict[str, str], held: Counter, affected: dict[str, dict]) -> bool:
+    old = affected.get(c.id)
+    return old is not None and held[c.id] == len(c.members) and all(old_of.get(m["id"]) == c.id for m in c.members) \
+        and (old["date"], old["date_precision"]) == (c.event["date"], c.event["date_precision"])
+
+
+def _reuse_ids(clusters: list[Cluster], old_of: dict[str, str], affected: dict[str, dict]) -> dict[int, str]:
+    """Re-formed clusters take the ids of the events they hold most reports of (the older
+    event on a tie), so that a link to an event survives new reports of it."""
+    offers = []
+    for c in clusters:
+        counts = Counter(old_of[m["id"]] for m in c.members if m["id"] in old_of)
+        offers += [(-n, affected[e]["seq"], e, c.order) for e, n in counts.items()]
+    gone: set[str] = set()
+    taken: dict[int, str] = {}
+    for _, _, event_id, key in sorted(offers):
+        if key not in taken and event_id not in gone:
+            taken[key] = event_id
+            gone.add(event_id)
+    return taken
+
+
+def _new_id(conn: sa.Connection, c: Cluster, affected: dict[str, dict], used: set[str]) -> str:
+    founder = c.members[0]["id"]
+    attempt = len(rows.forbidden(conn, founder))
+    while True:
+        candidate = event_id_for(founder, attempt)
+        free = candidate in affected or rows.get(conn, candidate) is None
+        if free and candidate not in used:
+            return candidate
+        attempt += 1
 
 
 def merge_pending(engine: sa.Engine) -> MergeSummary:

@@ -10,6 +10,10 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import date as day
+from functools import cache
+from importlib import resources
+
+import yaml
 
 THRESHOLD = 0.6
 UNDATED_THRESHOLD = 1.1  # a mention its article cannot date needs more than a shared place
@@ -86,9 +90,27 @@ def _pair(a: dict, b: dict) -> tuple[float, str] | None:
     return None
 
 
+@cache
+def _rules() -> dict:
+    return yaml.safe_load((resources.files("sitrep") / "data" / "merge.yaml").read_text(encoding="utf-8"))
+
+
+def _wave(below: list[dict]) -> bool:
+    """Places in several regions of one country: "missiles hit Lviv, Kharkiv and Odesa"."""
+    rules = _rules()
+    regions = {rules["city_regions"].get(loc["admin1"], loc["admin1"]) for loc in below}
+    return len(regions) >= rules["wave_regions"] and None not in regions and len({loc["country"] for loc in below}) == 1
+
+
 def _specific(places: list[dict]) -> list[dict]:
-    """Places below the country when there are any: "Kharkiv, Ukraine" is about Kharkiv."""
+    """Places below the country when there are any: "Kharkiv, Ukraine" is about Kharkiv; but
+    places in several regions make a country-wide wave, compared as the country."""
     below = [loc for loc in places if loc["precision"] != "country"]
+    if below and _wave(below):
+        country = below[0]["country"]
+        return [loc for loc in places if loc["precision"] == "country" and loc["country"] == country] or \
+            [{**below[0], "name": country, "admin1": None, "precision": "country", "geonames_id": None,
+              "lat": None, "lon": None}]
     return below or places
 
 
@@ -163,6 +185,15 @@ def possible(m: dict, event: dict) -> bool:
         return False
     a, b = _interval(m["date"]), _interval(event["date"])
     return a is None or b is None or (a[0].toordinal() - 1 <= b[1].toordinal() and b[0].toordinal() - 1 <= a[1].toordinal())
+
+
+def linked(a: dict, b: dict) -> bool:
+    """Whether two reports could ever be in one event: same type and a place in common
+    (judge never lets a mention join an event without that). Dates are left to the caller's
+    search window."""
+    if a["type"] != b["type"]:
+        return False
+    return places_fit(a, _targets(b), a["type"])[0] > 0 or places_fit(b, _targets(a), a["type"])[0] > 0
 
 
 def judge(m: dict, event: dict, members: list[dict]) -> Verdict | None:

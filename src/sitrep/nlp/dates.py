@@ -22,7 +22,6 @@ What comes back, as an ``EventDate``:
 """
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -34,6 +33,8 @@ from typing import Any
 import yaml
 
 from sitrep.model import EventDate, TimePhrase
+from sitrep.nlp import datemath as dm
+from sitrep.nlp.scan import opens_on_literals, word_start
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "dates.yaml"
 
@@ -64,7 +65,7 @@ class _Hit:
 
 def find_time_phrases(text: str, published: date | str | None) -> list[TimePhrase]:
     """Every time expression in ``text`` with what it resolves to, in order."""
-    pub = _as_date(published)
+    pub = dm.as_date(published)
     hits = _select(_date_hits(text, pub))
     hits = _join_ranges(text, hits)
     hits = _attach_times(text, hits, _time_hits(text))
@@ -76,7 +77,7 @@ def resolve(phrase: str, published: date | str | None) -> EventDate:
     found = find_time_phrases(phrase, published)
     if found:
         return max(found, key=lambda p: p.end - p.start).date
-    return _dateparser_resolve(phrase.strip(), _as_date(published))
+    return _dateparser_resolve(phrase.strip(), dm.as_date(published))
 
 
 def shift(date_value: str, days: int) -> str:
@@ -148,6 +149,19 @@ def _ci(key: str) -> str:
     return f"(?i:{_alt(_strs(_data()[key], key))})"
 
 
+def _word(alternation: str, ignore_case: bool = True) -> str:
+    r"""``\b(?:alternation)``, fast to scan for when every alternative opens on a letter or a
+    digit (``nlp.scan``: there ``\b`` is the same as "no word character before")."""
+    if opens_on_literals(alternation):
+        return "(?:" + word_start(alternation, r"\w", ignore_case) + ")"
+    return rf"\b(?:(?i:{alternation}))" if ignore_case else rf"\b(?:{alternation})"
+
+
+def _wci(key: str) -> str:
+    r"""``\b`` and the case-insensitive alternation of the data file's ``key``."""
+    return _word(_alt(_strs(_data()[key], key)))
+
+
 def _norm(phrase: str) -> str:
     return " ".join(phrase.lower().replace("’", "'").split())
 
@@ -173,44 +187,47 @@ def _rules() -> _Rules:
     utc, local = _ci("utc_zones"), _ci("local_zones")
     time = rf"{_time_core('a')}{_zone('a', utc, local)}(?:\s*\(\s*{_time_core('b')}{_zone('b', utc, local)}\s*\))?"
     return _Rules(
-        date_rules=_date_rules(count, units),
+        date_rules=_date_rules(count),
         time=re.compile(time),
         time_lead=re.compile(rf"(?<![\w-])(?:(?:{_ci('time_cues')})\s+)+\Z"),
         counted=re.compile(rf"\b(?P<n>{count})\s+(?P<u>{units})\s+(?P<dir>{_ci('directions')})\b"),
     )
 
 
-def _date_rules(count: str, units: str) -> tuple[_Rule, ...]:
+def _date_rules(count: str) -> tuple[_Rule, ...]:
     d = _data()
     months = {**d["months"], **d["month_abbreviations"]}
     wd, parts, mods = _ci("weekdays"), _ci("day_parts"), _ci("day_modifiers")
-    month_any, full_month = f"(?:{_alt(months)})", f"(?:{_alt(d['months'])})"
+    month_any = f"(?:{_alt(months)})"
+    # rule cores open on their first letters (``_word``): fast to scan for
+    month_start, full_month_start = _word(_alt(months), False), _word(_alt(d["months"]), False)
+    year_start = rf"(?P<y>{_word('19|20', False)}\d{{2}})(?![\d/-])"
     ordinal, year = r"(?i:st|nd|rd|th)?", r"(?P<y>(?:19|20)\d{2})(?![\d/-])"
-    day_span = rf"(?P<d>\d{{1,2}}){ordinal}(?:\s*(?:[-–]|(?i:and|to))\s*(?P<d2>\d{{1,2}}){ordinal})?"
+    day_span = rf"(?P<d>\d(?<!\w\d)\d?){ordinal}(?:\s*(?:[-–]|(?i:and|to))\s*(?P<d2>\d{{1,2}}){ordinal})?"
     return (
-        _rule(rf"\b(?P<rel>{_ci('relative_days')})(?:\s+(?P<part>{parts}))?\b", rf"{mods}\s+", _relative_day),
-        _rule(rf"\b(?P<over>{_ci('overnight')})(?:\s+(?i:into|to|on|before)\s+(?P<wd>{wd}))?\b", None, _overnight),
-        _rule(rf"\b(?P<wd1>{wd})\s+(?i:to|into|and)\s+(?P<wd>{wd})\b",
+        _rule(rf"(?P<rel>{_wci('relative_days')})(?:\s+(?P<part>{parts}))?\b", rf"{mods}\s+", _relative_day),
+        _rule(rf"(?P<over>{_wci('overnight')})(?:\s+(?i:into|to|on|before)\s+(?P<wd>{wd}))?\b", None, _overnight),
+        _rule(rf"(?P<wd1>{_wci('weekdays')})\s+(?i:to|into|and)\s+(?P<wd>{wd})\b",
               r"(?i:(?:on\s+|during\s+)?the\s+night\s+(?:of|from)\s+)", _overnight, True),
-        _rule(rf"\b(?P<wd>{wd})(?:\s+(?P<part>{parts}))?\b",
+        _rule(rf"(?P<wd>{_wci('weekdays')})(?:\s+(?P<part>{parts}))?\b",
               rf"(?:(?i:(?P<mod>last|this\s+past|past|this\s+coming|coming|next|this))\s+|{mods}\s+"
               rf"|(?P<name>{_alt(_strs(d['weekday_names'], 'weekday_names'))})\s+)?(?i:on\s+)?"
               r"(?i:the\s+(?:early\s+hours|morning|afternoon|evening|night)\s+of\s+)?", _weekday),
-        _rule(rf"\b(?P<period>{_ci('periods')})\b", None, _period),
-        _rule(rf"\b{day_span}\s+(?i:of\s+)?(?P<m>{month_any})\b(?:\.(?=,?\s*\d))?(?:,?\s+{year})?",
+        _rule(rf"(?P<period>{_wci('periods')})\b", None, _period),
+        _rule(rf"{day_span}\s+(?i:of\s+)?(?P<m>{month_any})\b(?:\.(?=,?\s*\d))?(?:,?\s+{year})?",
               rf"(?i:on\s+)?(?:{wd},?\s+)?(?i:the\s+night\s+of\s+)?(?i:the\s+)?", _day_month),
-        _rule(rf"\b(?P<m>{month_any})\.?\s+(?P<d>\d{{1,2}}){ordinal}(?:\s*[-–]\s*(?P<d2>\d{{1,2}}){ordinal})?"
+        _rule(rf"(?P<m>{month_start})\.?\s+(?P<d>\d{{1,2}}){ordinal}(?:\s*[-–]\s*(?P<d2>\d{{1,2}}){ordinal})?"
               rf"(?![\d:])(?:,?\s+{year})?", rf"(?i:on\s+)?(?:{wd},?\s+)?", _day_month),
-        _rule(rf"\b(?P<m>{full_month})\b(?:\s+{year})?",
+        _rule(rf"(?P<m>{full_month_start})\b(?:\s+{year})?",
               r"(?:(?P<cue>(?i:in|during|until|till|by|from|between|since|through|throughout|before|after|last|this|next))"
               r"\s+)?(?:(?P<pos>(?i:early|late|mid|the\s+(?:end|beginning|start|middle)\s+of|(?:end|beginning|start|"
               r"middle)\s+of))[\s-]+)?", _month),
-        _rule(rf"\b{year}", r"(?i:in|during|throughout|until|by|from|since|early|late|mid)[\s-]+"
+        _rule(year_start, r"(?i:in|during|throughout|until|by|from|since|early|late|mid)[\s-]+"
               r"(?:(?i:early|late|mid)[\s-]+)?", _year, True),
-        _rule(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b", None, _iso),
-        _rule(rf"\b(?P<u>{units})\s+(?P<dir>{_ci('directions')})\b", rf"(?P<n>{count})\s+", _counted, True),
-        _rule(rf"\b(?P<anch>{_ci('anchored_days')})\b", None, partial(_unresolved, RELATIVE)),
-        _rule(rf"\b(?P<u>(?i:hours?|nights?)|{units})\b",
+        _rule(r"(?P<y>\d(?<!\w\d)\d{3})-(?P<m>\d{2})-(?P<d>\d{2})\b", None, _iso),
+        _rule(rf"(?P<u>{_wci('span_units')})\s+(?P<dir>{_ci('directions')})\b", rf"(?P<n>{count})\s+", _counted, True),
+        _rule(rf"(?P<anch>{_wci('anchored_days')})\b", None, partial(_unresolved, RELATIVE)),
+        _rule(rf"(?P<u>{_word('hours?|nights?|' + _alt(_strs(d['span_units'], 'span_units')))})\b",
               rf"(?i:(?:in|over|during|for|within)\s+the\s+(?:past|last|previous)\s+)(?:(?P<n>{count})\s+)?",
               _past_period, True),
         _rule(_background_pattern(), None, partial(_unresolved, BACKGROUND)),
@@ -219,9 +236,10 @@ def _date_rules(count: str, units: str) -> tuple[_Rule, ...]:
 
 def _background_pattern() -> str:
     owners, words, starts = _ci("background_owners"), _ci("background_words"), _ci("background_starts")
-    return (rf"(?i:\bsince\s+(?:{owners}\s+)?(?:{starts})\s+of\s+(?:{owners}\s+)?(?:{words})"
-            rf"|\bsince\s+(?:{owners}\s+)?(?:{words})\s+(?:began|started|begun|broke\s+out|was\s+launched)"
-            rf"|\b(?:{_ci('background_vague')}))\b")
+    vague = _alt(_strs(_data()["background_vague"], "background_vague"))
+    since = (rf"since\s+(?:{owners}\s+)?(?:{starts})\s+of\s+(?:{owners}\s+)?(?:{words})"
+             rf"|since\s+(?:{owners}\s+)?(?:{words})\s+(?:began|started|begun|broke\s+out|was\s+launched)")
+    return rf"(?:{_word(f'{since}|{vague}')})\b"
 
 
 def _time_core(tag: str) -> str:
@@ -237,56 +255,6 @@ def _zone(tag: str, utc: str, local: str) -> str:
             rf"|\s+(?:hrs\s+)?(?P<loc{tag}>{local})\b|\s*hrs\b)?")
 
 
-# ---- calendar helpers ---------------------------------------------------------------------
-
-
-def _as_date(published: date | str | None) -> date | None:
-    """A publication date given as a date, a datetime or an ISO string ("2022-12-30T10:00")."""
-    if isinstance(published, datetime):
-        return published.date()
-    if isinstance(published, str):
-        return date.fromisoformat(published[:10])
-    return published
-
-
-def _day(d: date, phrase: str) -> EventDate:
-    return EventDate(d.isoformat(), "day", phrase=phrase)
-
-
-def _span(a: date, b: date, phrase: str) -> EventDate:
-    if a >= b:
-        return _day(a, phrase)
-    return EventDate(f"{a.isoformat()}/{b.isoformat()}", "range", phrase=phrase)
-
-
-def _month_date(y: int, m: int, phrase: str) -> EventDate:
-    return EventDate(f"{y:04d}-{m:02d}", "month", phrase=phrase)
-
-
-def _unknown(phrase: str, source: str = "text") -> EventDate:
-    return EventDate(None, "unknown", source=source, phrase=phrase)
-
-
-def _month_bounds(y: int, m: int) -> tuple[date, date]:
-    return date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1])
-
-
-def _add_months(y: int, m: int, n: int) -> tuple[int, int]:
-    k = y * 12 + (m - 1) + n
-    return k // 12, k % 12 + 1
-
-
-def _bounds(d: EventDate) -> tuple[date, date] | None:
-    """First and last day an EventDate covers."""
-    if d.value is None:
-        return None
-    if d.precision == "month":
-        y, m = (int(x) for x in d.value.split("-"))
-        return _month_bounds(y, m)
-    parts = [date.fromisoformat(p) for p in d.value.split("/")]
-    return parts[0], parts[-1]
-
-
 def _count(word: str) -> int:
     return int(word) if word.isdigit() else _table("count_words")[_norm(word)]
 
@@ -296,15 +264,15 @@ def _count(word: str) -> int:
 
 def _relative_day(m: re.Match[str], lead: re.Match[str] | None, pub: date | None) -> EventDate:
     if pub is None:
-        return _unknown(m.group(0))
-    return _day(pub + timedelta(days=_table("relative_days")[_norm(m.group("rel"))]), m.group(0))
+        return dm.unknown(m.group(0))
+    return dm.day(pub + timedelta(days=_table("relative_days")[_norm(m.group("rel"))]), m.group(0))
 
 
 def _overnight(m: re.Match[str], lead: re.Match[str] | None, pub: date | None) -> EventDate:
     if pub is None:
-        return _unknown(m.group(0))
+        return dm.unknown(m.group(0))
     end = _weekday_on_or_before(pub, m.group("wd")) if m.group("wd") else pub
-    return _span(end - timedelta(days=1), end, m.group(0))
+    return dm.span(end - timedelta(days=1), end, m.group(0))
 
 
 def _weekday_on_or_before(pub: date, name: str) -> date:
@@ -315,7 +283,7 @@ def _weekday(m: re.Match[str], lead: re.Match[str] | None, pub: date | None) -> 
     if lead is not None and lead.group("name"):
         return None  # "Good Friday", "Black Friday": a name, not a day of this week
     if pub is None:
-        return _unknown(m.group(0))
+        return dm.unknown(m.group(0))
     wd = _table("weekdays")[m.group("wd").lower()]
     mod = _norm(lead.group("mod") or "") if lead else ""
     if mod in ("last", "past", "this past"):
@@ -326,38 +294,24 @@ def _weekday(m: re.Match[str], lead: re.Match[str] | None, pub: date | None) -> 
         day = pub + timedelta(days=wd - pub.weekday())
     else:
         day = pub - timedelta(days=(pub.weekday() - wd) % 7)
-    return _day(day, m.group(0))
+    return dm.day(day, m.group(0))
 
 
 def _period(m: re.Match[str], lead: re.Match[str] | None, pub: date | None) -> EventDate:
     if pub is None:
-        return _unknown(m.group(0))
+        return dm.unknown(m.group(0))
     spec = _table("periods")[_norm(m.group("period"))]
-    first, last = _period_bounds(pub, str(spec["unit"]), int(spec["offset"]))
+    first, last = dm.period_bounds(pub, str(spec["unit"]), int(spec["offset"]))
     until = spec["until"]
     if until == "end" and spec["unit"] == "month":
-        return _month_date(first.year, first.month, m.group(0))
+        return dm.month_date(first.year, first.month, m.group(0))
     if until == "published":
         last = min(last, pub)
     elif until == "before":
         last = min(last, pub - timedelta(days=1))
     elif until == "after":  # "later this month": the rest of the period
         first = max(first, min(last, pub + timedelta(days=1)))
-    return _span(first, max(first, last), m.group(0))
-
-
-def _period_bounds(pub: date, unit: str, offset: int) -> tuple[date, date]:
-    if unit == "week":
-        monday = pub - timedelta(days=pub.weekday()) + timedelta(weeks=offset)
-        return monday, monday + timedelta(days=6)
-    if unit == "weekend":
-        saturday = pub - timedelta(days=(pub.weekday() - 5) % 7) + timedelta(weeks=offset)
-        return saturday, saturday + timedelta(days=1)
-    if unit == "month":
-        return _month_bounds(*_add_months(pub.year, pub.month, offset))
-    if unit == "year":
-        return date(pub.year + offset, 1, 1), date(pub.year + offset, 12, 31)
-    raise ValueError(f"{DATA_FILE}: unknown period unit {unit!r}")
+    return dm.span(first, max(first, last), m.group(0))
 
 
 def _day_month(m: re.Match[str], lead: re.Match[str] | None, pub: date | None) -> EventDate | None:
@@ -366,29 +320,13 @@ def _day_month(m: re.Match[str], lead: re.Match[str] | None, pub: date | None) -
     if m.group("y"):
         years = [int(m.group("y"))]
     elif pub is None:
-        return _unknown(m.group(0))
+        return dm.unknown(m.group(0))
     else:
-        years = [_nearest_year(pub, month, d1)]
+        years = [dm.nearest_year(pub, month, d1, int(_data()["future_days"]))]
     try:
-        return _span(date(years[0], month, d1), date(years[0], month, d2), m.group(0))
+        return dm.span(date(years[0], month, d1), date(years[0], month, d2), m.group(0))
     except ValueError:
         return None  # "31 February": not a date after all
-
-
-def _nearest_year(pub: date, month: int, day: int) -> int:
-    """The year of a day-month written without one: the most recent on or before publication,
-    unless it falls in the few weeks after it (a planned visit "on January 5" in late December)."""
-    soon = pub + timedelta(days=int(_data()["future_days"]))
-    for year in (pub.year, pub.year + 1):
-        try:
-            if pub < date(year, month, day) <= soon:
-                return year
-        except ValueError:
-            continue  # 29 February of a common year
-    try:
-        return pub.year if date(pub.year, month, day) <= pub else pub.year - 1
-    except ValueError:
-        return pub.year - 1
 
 
 def _month(m: re.Match[str], lead: re.Match[str] | None, pub: date | None) -> EventDate | None:
@@ -398,9 +336,9 @@ def _month(m: re.Match[str], lead: re.Match[str] | None, pub: date | None) -> Ev
     if not (lead and lead.group(0)) and not m.group("y") and not joined:
         return None  # a bare "May" or "March" is a name or a verb as often as a month
     if m.group("y"):
-        return _month_date(int(m.group("y")), month, m.group(0))
+        return dm.month_date(int(m.group("y")), month, m.group(0))
     if pub is None:
-        return _unknown(m.group(0))
+        return dm.unknown(m.group(0))
     if cue == "last":
         year = pub.year if month < pub.month else pub.year - 1
     elif cue == "next":
@@ -409,17 +347,17 @@ def _month(m: re.Match[str], lead: re.Match[str] | None, pub: date | None) -> Ev
         year = pub.year
     else:
         year = pub.year if month <= pub.month else pub.year - 1
-    return _month_date(year, month, m.group(0))
+    return dm.month_date(year, month, m.group(0))
 
 
 def _year(m: re.Match[str], lead: re.Match[str] | None, pub: date | None) -> EventDate:
     y = int(m.group("y"))
-    return _span(date(y, 1, 1), date(y, 12, 31), m.group(0))
+    return dm.span(date(y, 1, 1), date(y, 12, 31), m.group(0))
 
 
 def _iso(m: re.Match[str], lead: re.Match[str] | None, pub: date | None) -> EventDate | None:
     try:
-        return _day(date(int(m.group("y")), int(m.group("m")), int(m.group("d"))), m.group(0))
+        return dm.day(date(int(m.group("y")), int(m.group("m")), int(m.group("d"))), m.group(0))
     except ValueError:
         return None
 
@@ -428,16 +366,16 @@ def _counted(m: re.Match[str], lead: re.Match[str] | None, pub: date | None) -> 
     direction = _table("directions")[_norm(m.group("dir"))]
     sign, anchor = int(direction["sign"]), direction["anchor"]
     if anchor != "publication":
-        return _unknown(m.group(0), RELATIVE)
+        return dm.unknown(m.group(0), RELATIVE)
     if pub is None:
-        return _unknown(m.group(0))
+        return dm.unknown(m.group(0))
     n, unit = _count(lead.group("n")) if lead else 1, _table("span_units")[_norm(m.group("u"))]
     if unit == 30:
-        return _month_date(*_add_months(pub.year, pub.month, sign * n), m.group(0))
+        return dm.month_date(*dm.add_months(pub.year, pub.month, sign * n), m.group(0))
     if unit == 365:
         y = pub.year + sign * n
-        return _span(date(y, 1, 1), date(y, 12, 31), m.group(0))
-    return _day(pub + timedelta(days=sign * n * unit), m.group(0))
+        return dm.span(date(y, 1, 1), date(y, 12, 31), m.group(0))
+    return dm.day(pub + timedelta(days=sign * n * unit), m.group(0))
 
 
 def _past_period(m: re.Match[str], lead: re.Match[str] | None, pub: date | None) -> EventDate:
@@ -446,13 +384,13 @@ def _past_period(m: re.Match[str], lead: re.Match[str] | None, pub: date | None)
     days = -(-n // 24) if unit.startswith("hour") else n * _table("span_units").get(unit, 1)
     source = BACKGROUND if days >= int(_data()["background_min_days"]) else "text"
     if pub is None:
-        return _unknown(m.group(0), source)
-    return replace(_span(pub - timedelta(days=days), pub, m.group(0)), source=source)
+        return dm.unknown(m.group(0), source)
+    return replace(dm.span(pub - timedelta(days=days), pub, m.group(0)), source=source)
 
 
 def _unresolved(source: str, m: re.Match[str], lead: re.Match[str] | None, pub: date | None) -> EventDate:
     """Anchored on another event ("the next day") or background ("since the war began")."""
-    return _unknown(m.group(0), source)
+    return dm.unknown(m.group(0), source)
 
 
 # ---- finding and merging ------------------------------------------------------------------
@@ -516,11 +454,11 @@ def _range_gap(gap: str, lead: str) -> bool:
 
 
 def _range_date(a: EventDate, b: EventDate, phrase: str) -> EventDate:
-    first, last = _bounds(a), _bounds(b)
+    first, last = dm.bounds(a), dm.bounds(b)
     source = BACKGROUND if BACKGROUND in (a.source, b.source) else "text"
     if first is None or last is None:
-        return _unknown(phrase, source)
-    return replace(_span(first[0], max(first[0], last[1]), phrase), source=source)
+        return dm.unknown(phrase, source)
+    return replace(dm.span(first[0], max(first[0], last[1]), phrase), source=source)
 
 
 def _time_hits(text: str) -> list[_Hit]:
@@ -532,7 +470,7 @@ def _time_hits(text: str) -> list[_Hit]:
         if value is not None:
             lead = _lead(text, m.start(), r.time_lead)
             start = lead.start() if lead else m.start()
-            hits.append(_Hit(start, m.end(), _unknown(text[start:m.end()]), "time", value))
+            hits.append(_Hit(start, m.end(), dm.unknown(text[start:m.end()]), "time", value))
     return hits
 
 
@@ -615,22 +553,22 @@ def _dateparser_resolve(phrase: str, pub: date | None) -> EventDate:
     """Forms the rules miss ("the 29th of December", "a fortnight ago"), guarded: a phrase with
     no digit and no date word is never handed over (dateparser reads "We" as Wednesday)."""
     if not _has_date_word(phrase):
-        return _unknown(phrase)
+        return dm.unknown(phrase)
     base = pub or date(2000, 1, 1)
     found = _dateparser_parse(phrase, base)
     if found is None:
-        return _unknown(phrase)
+        return dm.unknown(phrase)
     if pub is None and _dateparser_parse(phrase, date(2010, 7, 15)) != found:
-        return _unknown(phrase)  # the answer moves with the base: relative, and no base given
+        return dm.unknown(phrase)  # the answer moves with the base: relative, and no base given
     day, period = found
     if period == "month":
-        return _month_date(day.year, day.month, phrase)
+        return dm.month_date(day.year, day.month, phrase)
     if period == "year":
-        return _span(date(day.year, 1, 1), date(day.year, 12, 31), phrase)
+        return dm.span(date(day.year, 1, 1), date(day.year, 12, 31), phrase)
     if period == "week":
         monday = day - timedelta(days=day.weekday())
-        return _span(monday, monday + timedelta(days=6), phrase)
-    return _day(day, phrase)
+        return dm.span(monday, monday + timedelta(days=6), phrase)
+    return dm.day(day, phrase)
 
 
 def _has_date_word(phrase: str) -> bool:

@@ -17,7 +17,9 @@ jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.g i.e a.m p.m app
 """.split())
 
 _PARA = re.compile(r"\n[ \t]*\n\s*")
-_END = re.compile(r"""[.!?]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])|(?<=[a-z])\.(?=[A-Z][a-z])""")
+# "[.!?]+ then a capital" or "a.Word", written to open on the stop itself so that the regex
+# engine skips ahead to stops instead of trying every position.
+_END = re.compile(r"""[.!?](?:[.!?]*["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])|(?<=[a-z]\.)(?=[A-Z][a-z]))""")
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
 
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sitrep.store import articles as article_rows
 from sitrep.store import events as event_rows
 from sitrep.store import mentions as mention_rows
-from sitrep.store.schema import metadata
+from sitrep.store import schema, upgrade
 
 DEFAULT_DB = "sitrep.db"
 SCHEMA_LOCK = 0x5173_0001  # PostgreSQL advisory lock key: one process creates the tables at a time
@@ -46,7 +46,11 @@ def _create_tables(engine: sa.Engine) -> None:
             _require_utf8(conn, engine.url)
             # two processes opening a new database at once would both issue CREATE TABLE
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
-        metadata.create_all(conn)
+        had = set(sa.inspect(conn).get_table_names())
+        schema.metadata.create_all(conn)
+        upgrade.add_missing_columns(conn)  # a store made by an older sitrep: the columns
+        upgrade.fill_new_tables(conn, had)  # the tables kept from others
+        schema.add_missing(conn)  # and indexes added since
 
 
 def _require_utf8(conn: sa.Connection, url: sa.URL) -> None:
@@ -134,5 +138,8 @@ class Store:
 
     def replace_mentions(self, article_id: str, mentions) -> None:
         with self.engine.begin() as conn:
-            mention_rows.delete_for_article(conn, article_id)
+            event_rows.unindex_claimants(conn, article_id)  # before its mentions go
+            left = mention_rows.delete_for_article(conn, article_id)
             mention_rows.insert_many(conn, mentions)
+            for event_id in left:
+                event_rows.count_sources(conn, event_id)

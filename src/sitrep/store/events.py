@@ -1,12 +1,14 @@
 """Rows of events, merge reasons and undone merges."""
 from __future__ import annotations
 
-from datetime import date as day, timedelta
+import re
+from datetime import date as day
 
 import sqlalchemy as sa
 
 from sitrep.store.mentions import iter_rows as mention_rows_of
-from sitrep.store.schema import articles, events, merges, mentions, places, unmerges
+from sitrep.store.schema import (CLAIMANT_WORD, articles, claimant_words, events, figures, mention_weapons, merges,
+                                 mentions, places, unmerges)
 from sitrep.store.turns import take_turn
 
 
@@ -17,12 +19,7 @@ def pending(conn: sa.Connection) -> list[dict]:
     return list(mention_rows_of(conn, where=mentions.c.event_id.is_(None)))
 
 
-def _day_window(date: str | None, days: int) -> tuple[str, str] | None:
-    if not date or len(date) < 10:
-        return None
-    lo, hi = date[:10], date[-10:]
-    return ((day.fromisoformat(lo) - timedelta(days=days)).isoformat(),
-            (day.fromisoformat(hi) + timedelta(days=days)).isoformat())
+LONGEST = 31  # days: a vaguer date ("in 2021") does not make reports of one event
 
 
 def _sharing(column: sa.Column, values: set[str]) -> sa.ColumnElement:
@@ -33,15 +30,20 @@ def _sharing(column: sa.Column, values: set[str]) -> sa.ColumnElement:
 
 
 def candidates(conn: sa.Connection, mention: dict, days: int = 2) -> list[dict]:
-    """Events of the mention's type that may be it (as rows): dated near it, or undated and
-    sharing one of its places; an undated mention looks at the events of its places."""
+    """Events of the mention's type that may be it (as rows): dated within ``days`` of it
+    (a range or a month of at most ``LONGEST`` days counts where it overlaps), or undated and
+    sharing one of its regions; an undated mention looks at the events of its places.
+    merge/cluster.py's Index asks the same of the events it forms in memory."""
     same_type = events.c.type == mention["type"]
     admin1s = {loc["admin1"] for loc in mention["locations"] if loc["admin1"]}
     countries = {loc["country"] for loc in mention["locations"] if loc["country"]}
     if mention["date"]:
-        window = _day_window(mention["date"], days) or (mention["date"], mention["date"])
+        lo, hi = date_span(mention["date"])
+        first, last = (day.fromordinal(x).isoformat() for x in (lo - days, hi + days))
+        earliest = day.fromordinal(lo - days - LONGEST).isoformat()
         # plain comparisons keep the (type, date) index usable; "/" and "-" sort below "~"
-        near = [events.c.date.between(window[0], window[1] + "~")]
+        near = [events.c.date.between(first, last + "~"),
+                events.c.date.between(earliest, last + "~") & events.c.date_precision.in_(("range", "month"))]
         if admin1s:
             near.append(sa.and_(events.c.date.is_(None), _sharing(places.c.admin1, admin1s)))
     else:
@@ -50,8 +52,29 @@ def candidates(conn: sa.Connection, mention: dict, days: int = 2) -> list[dict]:
             near.append(_sharing(places.c.country, countries))
     if not near:
         return []
-    q = sa.select(events).where(same_type, sa.or_(*near)).order_by(events.c.seq.desc()).limit(200)
-    return [dict(r._mapping) for r in conn.execute(q)]
+    q = sa.select(events).where(same_type, sa.or_(*near)).order_by(events.c.seq.desc())
+    return [dict(r._mapping) for r in conn.execute(q) if _overlaps(r.date, mention["date"], days)]
+
+
+def _overlaps(value: str | None, other: str | None, days: int) -> bool:
+    """Whether two dates (day, range or month) are within ``days`` of each other; an undated
+    side leaves it to the matcher; a span longer than ``LONGEST`` days is near nothing."""
+    a, b = date_span(value), date_span(other)
+    if a is None or b is None:
+        return True
+    if a[1] - a[0] > LONGEST or b[1] - b[0] > LONGEST:
+        return False
+    return a[0] - days <= b[1] and b[0] - days <= a[1]
+
+
+def date_span(value: str | None) -> tuple[int, int] | None:
+    if not value:
+        return None
+    if len(value) == 7:
+        start = day.fromisoformat(value + "-01").toordinal()
+        return start, start + 30
+    lo, _, hi = value.partition("/")
+    return day.fromisoformat(lo).toordinal(), day.fromisoformat(hi or lo).toordinal()
 
 
 def members(conn: sa.Connection, event_ids: list[str]) -> dict[str, list[dict]]:
@@ -80,18 +103,101 @@ def create(conn: sa.Connection, event_id: str, mention: dict) -> None:
                                         seq=next_seq))
 
 
+def outlet_key() -> sa.ColumnElement:
+    """What counts as one source, as ``export.records.event_record`` counts them: the outlet, or
+    for an article without one its original (a copy counts as the article it copies)."""
+    return sa.func.coalesce(sa.func.nullif(articles.c.outlet, ""), articles.c.duplicate_of, articles.c.id)
+
+
+def _sources_of(event_id: sa.ColumnElement) -> sa.ScalarSelect:
+    return (sa.select(sa.func.count(sa.distinct(outlet_key()))).join(articles, articles.c.id == mentions.c.article_id)
+            .where(mentions.c.event_id == event_id).scalar_subquery())
+
+
+# Statements run for every mention a merge places, built once (building them costs more than
+# running them on SQLite).
+_COUNT_ALL = events.update().values(sources=_sources_of(events.c.id))
+_COUNT_ONE = _COUNT_ALL.where(events.c.id == sa.bindparam("event"))
+_MOVE = [t.update().where(key == sa.bindparam("mention")).values(event_id=sa.bindparam("event"))
+         for t, key in ((mentions, mentions.c.id), (places, places.c.mention_id), (figures, figures.c.mention_id),
+                        (mention_weapons, mention_weapons.c.mention_id))]
+_EVENT_OF = sa.select(mentions.c.event_id).where(mentions.c.id == sa.bindparam("mention"))
+
+
+def count_sources(conn: sa.Connection, event_id: str | None = None) -> None:
+    """Bring ``events.sources`` up to date for one event, or for all (a store from before it)."""
+    if event_id is None:
+        conn.execute(_COUNT_ALL)
+    else:
+        conn.execute(_COUNT_ONE, {"event": event_id})
+
+
+_WORD = re.compile(r"\w+")
+_NAMES_OF = sa.union_all(sa.select(mentions.c.claimant).where(mentions.c.id == sa.bindparam("mention")),
+                         sa.select(figures.c.claimant).where(figures.c.mention_id == sa.bindparam("mention")))
+_UNINDEX = claimant_words.delete().where(claimant_words.c.mention_id == sa.bindparam("mention"))
+
+
+def words_of_claimant(name: str | None) -> set[str]:
+    """The words of a claimant as the claimant filter matches them: case-folded ``\\w+`` runs."""
+    return {w[:CLAIMANT_WORD] for w in _WORD.findall((name or "").casefold())}
+
+
+def _word_rows(mention_id: str, event_id: str, names) -> list[dict]:
+    words = set().union(*(words_of_claimant(n) for n in names))
+    return [{"word": w, "event_id": event_id, "mention_id": mention_id} for w in sorted(words)]
+
+
+def _index_claimants(conn: sa.Connection, mention_id: str, event_id: str | None) -> None:
+    """The claimant words of a mention and its figures, under the event it is now in."""
+    conn.execute(_UNINDEX, {"mention": mention_id})
+    if event_id is None:
+        return
+    rows = _word_rows(mention_id, event_id, (r[0] for r in conn.execute(_NAMES_OF, {"mention": mention_id})))
+    if rows:
+        conn.execute(claimant_words.insert(), rows)
+
+
+def unindex_claimants(conn: sa.Connection, article_id: str) -> None:
+    """Forget the claimant words of an article's mentions (they are about to be replaced)."""
+    ids = sa.select(mentions.c.id).where(mentions.c.article_id == article_id)
+    conn.execute(claimant_words.delete().where(claimant_words.c.mention_id.in_(ids)))
+
+
+def index_all_claimants(conn: sa.Connection) -> None:
+    """Rebuild ``claimant_words`` for the whole store (a store from before it)."""
+    conn.execute(claimant_words.delete())
+    names: dict[tuple[str, str], list[str]] = {}
+    said = sa.select(mentions.c.id, mentions.c.event_id, mentions.c.claimant)
+    counted = sa.select(figures.c.mention_id, figures.c.event_id, figures.c.claimant)
+    for q in (said, counted):
+        for mention_id, event_id, name in conn.execute(q.where(q.selected_columns[1].is_not(None),
+                                                               q.selected_columns[2].is_not(None))):
+            names.setdefault((mention_id, event_id), []).append(name)
+    rows = [row for (m, e), ns in names.items() for row in _word_rows(m, e, ns)]
+    for i in range(0, len(rows), 5000):
+        conn.execute(claimant_words.insert(), rows[i:i + 5000])
+
+
+def _move(conn: sa.Connection, mention_id: str, event_id: str | None) -> str | None:
+    """Put a mention (and the copies of its event id beside its places, figures and weapons)
+    in an event; recount the sources of the event it left and of the one it joined. Returns
+    the event it left."""
+    left = conn.execute(_EVENT_OF, {"mention": mention_id}).scalar()
+    if left == event_id:
+        return left
+    for statement in _MOVE:
+        conn.execute(statement, {"mention": mention_id, "event": event_id})
+    _index_claimants(conn, mention_id, event_id)
+    for changed in {left, event_id} - {None}:
+        count_sources(conn, changed)
+    return left
+
+
 def assign(conn: sa.Connection, mention_id: str, event_id: str, score: float, reason: str) -> None:
-    conn.execute(mentions.update().where(mentions.c.id == mention_id).values(event_id=event_id))
+    _move(conn, mention_id, event_id)
     conn.execute(merges.delete().where(merges.c.mention_id == mention_id))
     conn.execute(merges.insert().values(mention_id=mention_id, event_id=event_id, score=score, reason=reason))
-
-
-def set_date(conn: sa.Connection, event_id: str, date: str, precision: str) -> None:
-    """Give an event its date and lend it to the members that had none."""
-    conn.execute(events.update().where(events.c.id == event_id).values(date=date, date_precision=precision))
-    conn.execute(mentions.update()
-                 .where(mentions.c.event_id == event_id, mentions.c.date.is_(None))
-                 .values(date=date, date_precision=precision, date_source="borrowed"))
 
 
 def unmerge(conn: sa.Connection, mention_id: str) -> str | None:
@@ -100,7 +206,7 @@ def unmerge(conn: sa.Connection, mention_id: str) -> str | None:
     if row is None or row[0] is None:
         return None
     conn.execute(unmerges.insert().values(mention_id=mention_id, event_id=row[0]))
-    conn.execute(mentions.update().where(mentions.c.id == mention_id).values(event_id=None))
+    _move(conn, mention_id, None)
     conn.execute(merges.delete().where(merges.c.mention_id == mention_id))
     return row[0]
 
@@ -122,3 +228,28 @@ def iter_events(conn: sa.Connection, batch: int = 200):
 def get(conn: sa.Connection, event_id: str) -> dict | None:
     row = conn.execute(sa.select(events).where(events.c.id == event_id)).first()
     return dict(row._mapping) if row else None
+
+
+def forbidden_many(conn: sa.Connection, mention_ids: list[str]) -> dict[str, set[str]]:
+    """mention id -> the events it was taken out of (undone merges)."""
+    out: dict[str, set[str]] = {}
+    for i in range(0, len(mention_ids), 5000):
+        q = sa.select(unmerges).where(unmerges.c.mention_id.in_(mention_ids[i:i + 5000]))
+        for r in conn.execute(q):
+            out.setdefault(r.mention_id, set()).add(r.event_id)
+    return out
+
+
+def date_event(conn: sa.Connection, event_id: str, date: str | None, precision: str) -> None:
+    """Set an event's date and lend it to the members that have none of their own (a member
+    that borrowed an earlier date takes the new one; with no date, borrowed dates go)."""
+    conn.execute(events.update().where(events.c.id == event_id).values(date=date, date_precision=precision))
+    lent = (mentions.c.event_id == event_id) & (mentions.c.date.is_(None) | (mentions.c.date_source == "borrowed"))
+    values = dict(date=date, date_precision=precision, date_source="borrowed") if date else \
+        dict(date=None, date_precision="unknown", date_source="none")
+    conn.execute(mentions.update().where(lent).values(**values))
+
+
+def delete(conn: sa.Connection, event_id: str) -> None:
+    """Drop an event none of whose reports is left in it (they were re-formed elsewhere)."""
+    conn.execute(events.delete().where(events.c.id == event_id))

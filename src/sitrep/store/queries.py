@@ -1,22 +1,23 @@
 """Read-only filtered queries for the API: which events match, a page of them, daily counts.
 
 Filters become SQL conditions on the ``events`` table; filters on places, weapons, claimants
-and words select the events through their mentions. Everything here reads, except two
-things kept for reading: covering indexes (``ensure_read_indexes``, run when the API opens a
-store) and, on SQLite, an FTS5 index of article titles and texts, created and brought up to
-date on the first word search after an ingest.
+and words select the events through their mentions. Everything here only reads: the indexes
+it relies on, the word index included, are part of the schema (``store.schema``).
 """
 from __future__ import annotations
 
 import re
-import weakref
+from collections import Counter
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
 from sitrep.merge.claims import UNIT_FAMILY
 from sitrep.store import events as event_rows
-from sitrep.store.schema import articles, events, figures, merges, mentions, places
+from sitrep.store.mentions import dicts
+from sitrep.store.schema import (UNDATED, article_words, articles, claimant_words, events, figures, mention_weapons,
+                                 merges, mentions, places, text_config)
 
 SORTS = ("date", "-date", "sources", "-sources")
 STAT_KINDS = ("launched", "intercepted")
@@ -34,7 +35,7 @@ class EventFilter:
     country: str | None = None  # ISO 3166-1 alpha-2 of any location
     admin1: str | None = None  # ISO 3166-2 of any location
     weapon: str | None = None  # weapon category
-    claimant: str | None = None  # case-insensitive substring
+    claimant: str | None = None  # words, each the start of a claimant's word, case-insensitive
     q: str | None = None  # words (and "quoted phrases") of the article titles and texts
     bbox: tuple[float, float, float, float] | None = None  # min_lon, min_lat, max_lon, max_lat
 
@@ -63,190 +64,191 @@ def search_terms(q: str) -> list[str]:
     return terms
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+class Condition(NamedTuple):
+    """A filter on events in two equivalent forms: ``among`` collects the events that pass
+    from another table's index once (an IN list), ``each`` asks event by event (EXISTS). A
+    count takes the first; a page of a filter most events pass takes the second on SQLite, which
+    then stops after the page instead of collecting tens of thousands of events first."""
+
+    among: sa.ColumnElement
+    each: sa.ColumnElement
 
 
-def _with_place(*where: sa.ColumnElement) -> sa.ColumnElement:
-    """Events one of whose mentions has a place meeting ``where``. Asked event by event, and
-    nested rather than joined so that SQLite goes event -> mentions -> places through the
-    covering indexes instead of collecting every place of a common country first."""
-    has_place = sa.select(places.c.mention_id).where(places.c.mention_id == mentions.c.id, *where).exists()
-    return sa.select(mentions.c.id).where(mentions.c.event_id == events.c.id, has_place).exists()
+def _on_events(where: sa.ColumnElement) -> Condition:
+    return Condition(where, where)
 
 
-def _bbox_condition(bbox: tuple[float, float, float, float]) -> sa.ColumnElement:
+def _through(event_id: sa.Column, *where: sa.ColumnElement, source: sa.FromClause | None = None) -> Condition:
+    """Events whose id ``event_id`` (the copy kept beside places, figures, weapons, mentions)
+    carries in rows meeting ``where``."""
+    q = sa.select(event_id).where(*where)
+    q = q.select_from(source) if source is not None else q
+    return Condition(events.c.id.in_(q), q.where(event_id == events.c.id).exists())
+
+
+def _bbox_condition(bbox: tuple[float, float, float, float]) -> Condition:
     min_lon, min_lat, max_lon, max_lat = bbox
     if min_lon <= max_lon:
         lon = places.c.lon.between(min_lon, max_lon)
     else:  # the box crosses the antimeridian
         lon = sa.or_(places.c.lon >= min_lon, places.c.lon <= max_lon)
-    return _with_place(places.c.lat.between(min_lat, max_lat), lon)
+    return _through(places.c.event_id, places.c.lat.between(min_lat, max_lat), lon)
 
 
-def _weapon_condition(dialect: str, category: str) -> sa.ColumnElement:
-    if dialect == "sqlite":
-        item = sa.func.json_each(mentions.c.weapons).table_valued("value").alias("weapon")
-        has = sa.exists().select_from(item).where(sa.func.json_extract(item.c.value, "$.category") == category)
-    else:  # the list is stored as JSON text written by json.dumps with its default separators
-        pattern = f'%"category": "{_escape_like(category)}"%'
-        has = sa.cast(mentions.c.weapons, sa.Text).like(pattern, escape="\\")
-    return events.c.id.in_(sa.select(mentions.c.event_id).where(has))
+def _claimant_conditions(claimant: str) -> list[Condition]:
+    """Each word of ``claimant`` begins a word of a claimant of the event (of one of its reports
+    or one of their figures), case-folded: read off the (word, event) index as a range."""
+    words = sorted(event_rows.words_of_claimant(claimant))
+    if not words:
+        raise ValueError(f"the claimant {claimant!r} has no words in it")
+    word = claimant_words.c.word
+    conds = [_through(claimant_words.c.event_id, word >= w, word < w[:-1] + chr(ord(w[-1]) + 1)) for w in words]
+    # asked event by event, a prefix's range would be read again for each event: always collect
+    return [Condition(c.among, c.among) for c in conds]
 
 
-def _claimant_condition(claimant: str) -> sa.ColumnElement:
-    pattern = f"%{_escape_like(claimant.lower())}%"
-    said = sa.select(mentions.c.event_id).where(sa.func.lower(mentions.c.claimant).like(pattern, escape="\\"))
-    counted = (sa.select(mentions.c.event_id).join(figures, figures.c.mention_id == mentions.c.id)
-               .where(sa.func.lower(figures.c.claimant).like(pattern, escape="\\")))
-    return events.c.id.in_(sa.union(said, counted).subquery().select())
+def _sqlite_words(terms: list[str]) -> sa.ColumnElement:
+    """Articles whose FTS5 row matches every term (each quoted: FTS5 syntax stays out)."""
+    match = " ".join(f'"{t.rstrip("*")}"' + ("*" if t.endswith("*") else "") for t in terms)
+    seqs = sa.text("SELECT rowid FROM article_fts WHERE article_fts MATCH :match").bindparams(match=match)
+    return articles.c.seq.in_(seqs.columns(sa.column("rowid", sa.Integer)))
 
 
-def _text_condition(conn: sa.Connection, q: str) -> sa.ColumnElement:
+def _pg_term(term: str) -> sa.ColumnElement:
+    """One term as a tsquery, normalised by the index's own configuration: the words of a
+    phrase in a row (``<->``), a trailing * a prefix of the last word's stem."""
+    words = term.rstrip("*")
+    if not term.endswith("*"):
+        return sa.func.phraseto_tsquery(text_config(), words)
+    *head, last = words.split(" ")
+    prefix = sa.func.to_tsquery(text_config(), last + ":*")  # \w+ words: no tsquery syntax in them
+    if not head:
+        return prefix
+    return sa.func.tsquery_phrase(sa.func.phraseto_tsquery(text_config(), " ".join(head)), prefix)
+
+
+def _pg_words(terms: list[str]) -> sa.ColumnElement:
+    """Articles whose words (``articles.words``, GIN-indexed) hold every term."""
+    query = _pg_term(terms[0])
+    for term in terms[1:]:
+        query = query.op("&&")(_pg_term(term))
+    return article_words().op("@@")(query)
+
+
+def _text_condition(dialect: str, q: str) -> Condition:
     terms = search_terms(q)
     if not terms:
         raise ValueError(f"the search {q!r} has no words in it")
-    if conn.dialect.name == "sqlite":
-        sync_fts(conn)
-        match = " ".join(f'"{t.rstrip("*")}"' + ("*" if t.endswith("*") else "") for t in terms)
-        seqs = sa.text("SELECT rowid FROM article_fts WHERE article_fts MATCH :match").bindparams(match=match)
-        found = articles.c.seq.in_(seqs.columns(sa.column("rowid", sa.Integer)))
-    else:
-        found = sa.and_(*(_article_like(t) for t in terms))
-    return events.c.id.in_(sa.select(mentions.c.event_id).join(articles, articles.c.id == mentions.c.article_id)
-                           .where(found))
+    found = _sqlite_words(terms) if dialect == "sqlite" else _pg_words(terms)
+    q = (sa.select(mentions.c.event_id).select_from(mentions.join(articles, articles.c.id == mentions.c.article_id))
+         .where(found)
+         # from a matching seq to its id without reading the article (SQLite prefers the unique index)
+         .with_hint(articles, "INDEXED BY ix_read_articles_seq_id", "sqlite"))
+    among = events.c.id.in_(q)
+    return Condition(among, among)  # asked event by event, SQLite would run the word search for each
 
 
-def _article_like(term: str) -> sa.ColumnElement:
-    pattern = f"%{_escape_like(term.rstrip('*').lower())}%"
-    return sa.or_(sa.func.lower(articles.c.title).like(pattern, escape="\\"),
-                  sa.func.lower(articles.c.text).like(pattern, escape="\\"))
-
-
-def conditions(conn: sa.Connection, flt: EventFilter) -> list[sa.ColumnElement]:
-    """SQL conditions on ``events`` for a filter. Dates compare as text: a date is at or after
-    ``since`` when its first len(since) characters are, so "2022-10" takes all of October.
-    A word search on SQLite first brings the full-text index up to date (and commits)."""
-    ensure_read_indexes(conn)
-    conds: list[sa.ColumnElement] = []
+def filter_conditions(conn: sa.Connection, flt: EventFilter) -> list[Condition]:
+    """The filter as conditions on ``events``. Dates compare as text: a date is at or after
+    ``since`` when its first len(since) characters are, so "2022-10" takes all of October."""
+    conds: list[Condition] = []
     if flt.since:
-        conds.append(events.c.date >= flt.since)
+        conds.append(_on_events(events.c.date >= flt.since))
     if flt.until:
-        conds.append(events.c.date <= flt.until + LATEST)
+        conds.append(_on_events(events.c.date <= flt.until + LATEST))
     for column, value in ((events.c.type, flt.type), (events.c.subtype, flt.subtype)):
         if value:
-            conds.append(column == value)
+            conds.append(_on_events(column == value))
     for column, value in ((places.c.country, flt.country), (places.c.admin1, flt.admin1)):
         if value:
-            conds.append(_with_place(column == value))
+            conds.append(_through(places.c.event_id, column == value))
     if flt.bbox:
         conds.append(_bbox_condition(flt.bbox))
     if flt.weapon:
-        conds.append(_weapon_condition(conn.dialect.name, flt.weapon))
+        conds.append(_through(mention_weapons.c.event_id, mention_weapons.c.category == flt.weapon))
     if flt.claimant:
-        conds.append(_claimant_condition(flt.claimant))
+        conds.extend(_claimant_conditions(flt.claimant))
     if flt.q:
-        conds.append(_text_condition(conn, flt.q))
+        conds.append(_text_condition(conn.dialect.name, flt.q))
     return conds
 
 
-# ---- indexes for reading ------------------------------------------------------------------
-
-# Covering indexes for the filters and the sources count: from an event to its mentions,
-# their places and articles without reading the wide rows (mentions carry their evidence).
-# 3-6x faster filters on the news corpus.
-READ_INDEXES = (
-    ("ix_read_mentions_event", "mentions", ("event_id", "article_id", "id")),
-    ("ix_read_mentions_article", "mentions", ("article_id", "event_id")),
-    ("ix_read_places_mention", "places", ("mention_id", "country", "admin1", "lon", "lat")),
-    ("ix_read_merges_event", "merges", ("event_id",)),
-)
-_READY: "weakref.WeakSet[sa.Engine]" = weakref.WeakSet()  # engines whose store has them
-
-
-def ensure_read_indexes(conn: sa.Connection) -> None:
-    """Add the reading indexes to a store that lacks them (one made by an older sitrep), once
-    per engine."""
-    if conn.engine in _READY:
-        return
-    quote = conn.dialect.identifier_preparer.quote
-    for name, table, columns in READ_INDEXES:
-        cols = ", ".join(quote(c) for c in columns)
-        conn.execute(sa.text(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({cols})"))
-    conn.commit()
-    _READY.add(conn.engine)
-
-
-# ---- full-text index (SQLite) -------------------------------------------------------------
-
-_FTS_DDL = ("CREATE VIRTUAL TABLE IF NOT EXISTS article_fts USING fts5(title, text, content='', "
-            "tokenize='porter unicode61 remove_diacritics 2')")
-# One statement that reads what is indexed and adds the rest: SQLite takes the write lock
-# before it reads, so two processes filling the index at once cannot add an article twice.
-_FTS_FILL = ("INSERT INTO article_fts(rowid, title, text) SELECT seq, coalesce(title, ''), text FROM articles "
-             "WHERE seq > (SELECT coalesce(max(rowid), 0) FROM article_fts) ORDER BY seq")
-
-
-def _indexed_upto(conn: sa.Connection) -> int:
-    return conn.execute(sa.text("SELECT coalesce(max(rowid), 0) FROM article_fts")).scalar_one()
-
-
-def _latest_seq(conn: sa.Connection) -> int:
-    return conn.execute(sa.select(sa.func.coalesce(sa.func.max(articles.c.seq), 0))).scalar_one()
-
-
-def sync_fts(conn: sa.Connection) -> None:
-    """Bring the index of article titles and texts up to date. Articles never change once
-    stored and arrive with a rising ``seq`` (the index's rowid), so indexing those above the
-    highest rowid indexed is enough. The index is contentless: it holds no copy of the text."""
-    conn.execute(sa.text(_FTS_DDL))
-    if _indexed_upto(conn) < _latest_seq(conn):
-        conn.execute(sa.text(_FTS_FILL))
-    conn.commit()
+def conditions(conn: sa.Connection, flt: EventFilter) -> list[sa.ColumnElement]:
+    """SQL conditions on ``events`` for a filter, each collecting the events that pass at once."""
+    return [c.among for c in filter_conditions(conn, flt)]
 
 
 # ---- events -------------------------------------------------------------------------------
 
 
-def _sources() -> sa.ScalarSelect:
-    """Distinct outlets of an event, counted as ``export.records.event_record`` counts them:
-    an article without an outlet counts as its original (a copy as the article it copies).
-    Asked per event that passed the filters, which beats counting every event first."""
-    outlet = sa.func.coalesce(sa.func.nullif(articles.c.outlet, ""), articles.c.duplicate_of, articles.c.id)
-    return (sa.select(sa.func.count(sa.distinct(outlet))).join(articles, articles.c.id == mentions.c.article_id)
-            .where(mentions.c.event_id == events.c.id).scalar_subquery())
-
-
-def _ordered(query: sa.Select, sort: str) -> sa.Select:
+def order_by(sort: str) -> list[sa.ColumnElement]:
+    """The ORDER BY of a sort, written as the reading indexes of ``schema`` are (undated last)."""
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r}: choose one of {', '.join(SORTS)}")
-    if sort in ("date", "-date"):
-        by_date = events.c.date.asc() if sort == "date" else events.c.date.desc()
-        return query.order_by(by_date.nulls_last(), events.c.seq)
-    n = _sources()
-    return query.order_by(n.desc() if sort == "-sources" else n.asc(), events.c.date.desc().nulls_last(),
-                          events.c.seq)
+    latest = [UNDATED, events.c.date.desc(), events.c.seq]
+    if sort == "-date":
+        return latest
+    if sort == "date":
+        return [UNDATED, events.c.date.asc(), events.c.seq]
+    return [events.c.sources.desc() if sort == "-sources" else events.c.sources.asc(), *latest]
+
+
+# A page found by walking an index in order, testing each event, passes over about
+# (offset + limit) * events / matches of them; above this many, collecting the matches first is cheaper.
+WALK_LIMIT = 5000
+
+
+# Counting matches costs as much as visiting them; beyond this many a count stops, and says so.
+TOTAL_CAP = 10_000
+
+
+class Found(NamedTuple):
+    """How many events match (``exact``), or at least how many (not ``exact``: there are more
+    than ``total``, which is then ``TOTAL_CAP``), and the ids of one page of them."""
+
+    total: int
+    exact: bool
+    ids: list[str]
+
+
+def _count(conn: sa.Connection, conds: list[Condition], cap: int) -> int:
+    """The matches counted up to ``cap`` + 1: past ``cap`` the count stops."""
+    matching = sa.select(events.c.id).where(*(c.among for c in conds)).limit(cap + 1).subquery()
+    return conn.execute(sa.select(sa.func.count()).select_from(matching)).scalar_one()
+
+
+def _walk(conn: sa.Connection, total: int, upto: int) -> bool:
+    """Whether to find a page event by event (SQLite: its planner has no statistics to choose
+    by; PostgreSQL's has, and is left to choose)."""
+    if conn.dialect.name != "sqlite":
+        return False
+    about = conn.execute(sa.text("SELECT coalesce(max(rowid), 0) FROM events")).scalar_one()  # no scan
+    return upto * about <= WALK_LIMIT * total
 
 
 def find_events(conn: sa.Connection, flt: EventFilter, sort: str = "-date", limit: int = 50,
-                offset: int = 0) -> tuple[int, list[str]]:
-    """How many events match, and the ids of one page of them in ``sort`` order. The count
-    comes with the page (a window over the matches), so the filters are evaluated once."""
-    conds = conditions(conn, flt)
-    total = sa.func.count().over().label("total")
-    rows = conn.execute(_ordered(sa.select(events.c.id, total).where(*conds), sort).limit(limit).offset(offset)).all()
-    if rows:
-        return rows[0].total, [r.id for r in rows]
-    if offset == 0 and limit > 0:
-        return 0, []
-    return conn.execute(sa.select(sa.func.count()).select_from(events).where(*conds)).scalar_one(), []
+                offset: int = 0, cap: int | None = None) -> Found:
+    """How many events match (counted up to ``cap``), and the ids of one page of them in
+    ``sort`` order: the count first, then the page, read off the index of the sort and tested
+    event by event where most events pass, or from the matches collected at once where few do."""
+    cap = TOTAL_CAP if cap is None else cap
+    conds = filter_conditions(conn, flt)
+    counted = _count(conn, conds, cap)
+    exact = counted <= cap
+    total = counted if exact else cap
+    if (exact and offset >= total) or limit == 0:
+        return Found(total, exact, [])
+    walk = _walk(conn, counted, offset + limit)
+    page = (sa.select(events.c.id).where(*(c.each if walk else c.among for c in conds))
+            .order_by(*order_by(sort)).limit(limit).offset(offset))
+    return Found(total, exact, [r[0] for r in conn.execute(page)])
 
 
 def _reasons(conn: sa.Connection, event_ids: list[str]) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {e: [] for e in event_ids}
     q = sa.select(merges).where(merges.c.event_id.in_(event_ids)).order_by(merges.c.mention_id)
-    for row in conn.execute(q):
-        out[row.event_id].append(dict(row._mapping))
+    for row in dicts(conn.execute(q)):
+        out[row["event_id"]].append(row)
     return out
 
 
@@ -273,16 +275,21 @@ def article_mentions(conn: sa.Connection, article_id: str) -> list[dict]:
 # ---- statistics ---------------------------------------------------------------------------
 
 
-def _day(column: sa.ColumnElement) -> sa.ColumnElement:
-    """The day of a date, or of the start of a range; NULL for a month or no date."""
-    return sa.case((sa.func.length(column) >= 10, sa.func.substr(column, 1, 10)), else_=None)
+def _by_day(rows: list, value: str, keys: tuple[str, ...]) -> list[dict]:
+    """Rows of (date, *key, n) grouped by stored date, summed by day: grouping on the column
+    itself reads it in index order, where grouping on an expression sorts every row."""
+    sums: dict[tuple, int] = {}
+    for date, *key, n in rows:
+        k = (date[:10] if date and len(date) >= 10 else None, *key)
+        sums[k] = sums.get(k, 0) + n
+    ordered = sorted(sums.items(), key=lambda kv: (kv[0][0] is None, kv[0][0] or "", kv[0][1:]))
+    return [{"day": k[0], **dict(zip(keys, k[1:])), value: n} for k, n in ordered]
 
 
 def events_per_day(conn: sa.Connection, flt: EventFilter) -> list[dict]:
-    day = _day(events.c.date).label("day")
-    q = (sa.select(day, events.c.type, sa.func.count().label("count")).where(*conditions(conn, flt))
-         .group_by(day, events.c.type).order_by(day.asc().nulls_last(), events.c.type))
-    return [dict(r._mapping) for r in conn.execute(q)]
+    q = (sa.select(events.c.date, events.c.type, sa.func.count()).where(*conditions(conn, flt))
+         .group_by(events.c.date, events.c.type))
+    return _by_day(conn.execute(q).all(), "count", ("type",))
 
 
 def _unit_family(column: sa.Column) -> sa.ColumnElement:
@@ -293,13 +300,11 @@ def figures_per_day(conn: sa.Connection, flt: EventFilter) -> list[dict]:
     """Per day, unit family and kind (launched, intercepted): the sum over events of the
     largest value any claim about the event gives."""
     family = _unit_family(figures.c.unit).label("unit")
-    largest = (sa.select(mentions.c.event_id, figures.c.kind, family, sa.func.max(figures.c.value).label("value"))
-               .join(mentions, mentions.c.id == figures.c.mention_id)
-               .where(figures.c.kind.in_(STAT_KINDS), figures.c.value.is_not(None), mentions.c.event_id.is_not(None))
-               .group_by(mentions.c.event_id, figures.c.kind, family).subquery("largest"))
-    day = _day(events.c.date).label("day")
-    total = sa.cast(sa.func.sum(largest.c.value), sa.BigInteger).label("value")  # PostgreSQL's sum is NUMERIC
-    q = (sa.select(day, largest.c.unit, largest.c.kind, total)
+    largest = (sa.select(figures.c.event_id, figures.c.kind, family, sa.func.max(figures.c.value).label("value"))
+               .where(figures.c.kind.in_(STAT_KINDS), figures.c.value.is_not(None), figures.c.event_id.is_not(None))
+               .group_by(figures.c.kind, figures.c.event_id, family).subquery("largest"))
+    total = sa.cast(sa.func.sum(largest.c.value), sa.BigInteger)  # PostgreSQL's sum is NUMERIC
+    q = (sa.select(events.c.date, largest.c.unit, largest.c.kind, total)
          .join(largest, largest.c.event_id == events.c.id).where(*conditions(conn, flt))
-         .group_by(day, largest.c.unit, largest.c.kind).order_by(day.asc().nulls_last(), largest.c.unit))
-    return [dict(r._mapping) for r in conn.execute(q)]
+         .group_by(events.c.date, largest.c.unit, largest.c.kind))
+    return _by_day(conn.execute(q).all(), "value", ("unit", "kind"))

@@ -6,6 +6,7 @@ what the API filters on (dates, places, figures) has columns of its own.
 from __future__ import annotations
 
 import sqlalchemy as sa
+import sqlalchemy.dialects.postgresql  # noqa: F401  gives sa.func its to_tsvector, to_tsquery, ...
 
 metadata = sa.MetaData()
 
@@ -38,6 +39,8 @@ articles = sa.Table(
 )
 sa.Index("ix_articles_published", articles.c.published)
 sa.Index("ix_articles_seq", articles.c.seq, unique=True)
+# word matches come back as seqs (the FTS5 rowid); mentions point at ids
+sa.Index("ix_read_articles_seq_id", articles.c.seq, articles.c.id)
 
 # Every source an article was read from, so that a re-run can skip what it has seen.
 sources = sa.Table(
@@ -81,9 +84,12 @@ mentions = sa.Table(
     sa.Column("weapons", sa.JSON, nullable=False, default=list),
     sa.Column("evidence", sa.JSON, nullable=False, default=list),
 )
-sa.Index("ix_mentions_article", mentions.c.article_id)
-sa.Index("ix_mentions_event", mentions.c.event_id)
+# Covering indexes: from an event to its mentions' articles, and from an article to its events,
+# without reading the wide mention rows (they carry their evidence).
+sa.Index("ix_read_mentions_event", mentions.c.event_id, mentions.c.article_id, mentions.c.id)
+sa.Index("ix_read_mentions_article", mentions.c.article_id, mentions.c.event_id)
 sa.Index("ix_mentions_date", mentions.c.date)
+sa.Index("ix_read_mentions_claimant", mentions.c.claimant, mentions.c.event_id)  # scanned, narrower than rows
 
 figures = sa.Table(
     "figures", metadata,
@@ -98,7 +104,10 @@ figures = sa.Table(
     sa.Column("text", sa.Text),
     sa.Column("start", sa.Integer),
     sa.Column("end", sa.Integer),
+    sa.Column("event_id", ID),  # the mention's, kept as places.event_id is (below)
 )
+sa.Index("ix_read_figures_claimant", figures.c.claimant, figures.c.mention_id)
+sa.Index("ix_read_figures_stats", figures.c.kind, figures.c.event_id, figures.c.unit, figures.c.value)
 
 places = sa.Table(
     "places", metadata,
@@ -114,9 +123,27 @@ places = sa.Table(
     sa.Column("geonames_id", sa.Integer),
     sa.Column("start", sa.Integer),
     sa.Column("end", sa.Integer),
+    # the mention's event, copied here by store.events as the mention joins and leaves events:
+    # the API's place filters go from places to events without a join per row
+    sa.Column("event_id", ID),
 )
-sa.Index("ix_places_country", places.c.country, places.c.admin1)
-sa.Index("ix_places_admin1", places.c.admin1)
+# (country, event_id) and (admin1, event_id) replace the (country, admin1) and (admin1)
+# indexes of older stores, which keep them
+sa.Index("ix_read_places_country_event", places.c.country, places.c.event_id)
+sa.Index("ix_read_places_admin1_event", places.c.admin1, places.c.event_id)
+sa.Index("ix_read_places_lat", places.c.lat, places.c.lon, places.c.event_id)
+sa.Index("ix_read_places_event", places.c.event_id, places.c.country, places.c.admin1, places.c.lat, places.c.lon)
+
+# The weapon categories of each mention (also in mentions.weapons, as JSON) with the mention's
+# event, kept like places.event_id: the API's weapon filter reads an index, not every JSON list.
+mention_weapons = sa.Table(
+    "mention_weapons", metadata,
+    sa.Column("mention_id", ID, sa.ForeignKey("mentions.id"), primary_key=True),
+    sa.Column("category", sa.String(24), primary_key=True),
+    sa.Column("event_id", ID),
+)
+sa.Index("ix_read_weapons_category_event", mention_weapons.c.category, mention_weapons.c.event_id)
+sa.Index("ix_read_weapons_event", mention_weapons.c.event_id, mention_weapons.c.category)
 
 # The merged view: one row per real-world event; mentions point at it with mentions.event_id.
 events = sa.Table(
@@ -127,10 +154,34 @@ events = sa.Table(
     sa.Column("date", DAY),
     sa.Column("date_precision", sa.String(8), nullable=False),
     sa.Column("seq", sa.Integer, nullable=False),
+    # distinct outlets reporting it, kept by store.events as members come and go: the API
+    # sorts by it, and counting it per event at query time reads every event's mentions
+    sa.Column("sources", sa.Integer, nullable=False, server_default="0"),
 )
 sa.Index("ix_events_type_date", events.c.type, events.c.date)
+# The API's orders (store.queries.order_by), so that a page is read off an index and never sorts
+# every match. Undated events come last: "date IS NULL" first, the same on both backends.
+UNDATED = events.c.date.is_(None)
+sa.Index("ix_read_events_latest", UNDATED, events.c.date.desc(), events.c.seq)
+sa.Index("ix_read_events_earliest", UNDATED, events.c.date, events.c.seq)
+sa.Index("ix_read_events_sources", events.c.sources.desc(), UNDATED, events.c.date.desc(), events.c.seq)
+sa.Index("ix_read_events_type_latest", events.c.type, UNDATED, events.c.date.desc(), events.c.seq)
+sa.Index("ix_read_events_date_type", events.c.date, events.c.type)  # daily counts, read in order
 
 # Why each mention joined its event: kept so a wrong merge can be understood and undone.
+# Each lower-cased word of a claimant (of a mention or one of its figures) beside the event of
+# its mention: the claimant filter reads words, or their beginnings, off the (word, event) index.
+# Kept by ``store.events`` as mentions join and leave events.
+CLAIMANT_WORD = 48  # characters kept of a word: longer ones are not names
+claimant_words = sa.Table(
+    "claimant_words", metadata,
+    sa.Column("word", _bytewise(CLAIMANT_WORD), nullable=False),
+    sa.Column("event_id", ID, nullable=False),
+    sa.Column("mention_id", ID, nullable=False),
+)
+sa.Index("ix_read_claimant_words", claimant_words.c.word, claimant_words.c.event_id)
+sa.Index("ix_claimant_words_mention", claimant_words.c.mention_id)
+
 merges = sa.Table(
     "merges", metadata,
     sa.Column("mention_id", ID, sa.ForeignKey("mentions.id"), primary_key=True),
@@ -138,6 +189,7 @@ merges = sa.Table(
     sa.Column("score", sa.Float, nullable=False),
     sa.Column("reason", sa.Text, nullable=False),
 )
+sa.Index("ix_read_merges_event", merges.c.event_id)
 
 # Merges a user undid: the mention never joins that event again, on any re-run.
 unmerges = sa.Table(
@@ -145,3 +197,82 @@ unmerges = sa.Table(
     sa.Column("mention_id", ID, primary_key=True),
     sa.Column("event_id", ID, primary_key=True),
 )
+
+
+# ---- word index of article titles and texts ---------------------------------------------------
+# Kept up to date as articles are written, on both backends, so that reading never writes.
+# PostgreSQL: a stored generated tsvector column ``articles.words`` with a GIN index. Not an
+# index over the expression: a common word makes PostgreSQL's bitmap lossy and every article
+# on a lossy page is checked again, which re-parses its whole text (a minute for one search at
+# 100k events); the stored vector is only read. The column is added by DDL (``add_missing``) so
+# that SQLite's table and ``select(articles)`` do not carry it. SQLite: the FTS5 table below.
+
+TEXT_CONFIG = "english"  # Snowball stemming and stop words, the nearest to SQLite's porter tokenizer
+# to_tsvector refuses a document whose vector passes 1 MB (ingest would fail on a 20 MB page);
+# 100,000 characters stay far below it whatever the text (at most ~8 bytes of vector a character).
+TEXT_INDEXED_CHARS = 100_000
+
+
+def article_words() -> sa.ColumnElement:
+    """``articles.words`` (PostgreSQL only), named as text so that it adds no FROM of its own."""
+    return sa.literal_column("articles.words")
+
+
+def text_config() -> sa.TextClause:
+    return sa.text(f"'{TEXT_CONFIG}'::regconfig")
+
+
+def text_document() -> sa.ColumnElement:
+    """An article's words as PostgreSQL keeps them: title and text, the first
+    ``TEXT_INDEXED_CHARS`` characters."""
+    title = sa.func.coalesce(articles.c.title, sa.text("''"))
+    joined = sa.func.left(title.op("||")(sa.text("' '")).op("||")(articles.c.text), sa.text(str(TEXT_INDEXED_CHARS)))
+    # PostgreSQL's parser drops what looks like markup (<b>, a <script> element's whole content);
+    # without "<" it reads the words there, as FTS5 does
+    return sa.func.to_tsvector(text_config(), sa.func.replace(joined, sa.text("'<'"), sa.text("' '")))
+
+
+def _pg_words_ddl(dialect: sa.Dialect) -> tuple[str, str]:
+    document = text_document().compile(dialect=dialect, compile_kwargs={"literal_binds": True})
+    document = str(document).replace("articles.", "")  # a generated column names its own row's columns bare
+    return (f"ALTER TABLE articles ADD COLUMN IF NOT EXISTS words tsvector GENERATED ALWAYS AS ({document}) STORED",
+            "CREATE INDEX IF NOT EXISTS ix_articles_words_gin ON articles USING gin (words)")
+
+
+# SQLite: a contentless FTS5 table (no copy of the text) whose rowid is the article's seq,
+# filled by a trigger. Articles are never updated or deleted, so inserts are all it follows.
+SQLITE_TEXT_DDL = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS article_fts USING fts5(title, text, content='', "
+    "tokenize='porter unicode61 remove_diacritics 2')",
+    "CREATE TRIGGER IF NOT EXISTS article_fts_insert AFTER INSERT ON articles BEGIN "
+    "INSERT INTO article_fts(rowid, title, text) VALUES (new.seq, coalesce(new.title, ''), new.text); END",
+)
+# For a store made before the trigger: the articles it has not seen. Run after the trigger
+# exists, under SQLite's single write lock, so that no article is indexed twice or missed.
+SQLITE_TEXT_FILL = ("INSERT INTO article_fts(rowid, title, text) SELECT seq, coalesce(title, ''), text "
+                    "FROM articles WHERE seq NOT IN (SELECT rowid FROM article_fts) ORDER BY seq")
+
+
+def _existing(conn: sa.Connection) -> set[str]:
+    """Names of the indexes, tables and triggers the database has."""
+    if conn.dialect.name == "sqlite":
+        return {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master")}
+    q = "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
+    return {r[0] for r in conn.exec_driver_sql(q)}
+
+
+def add_missing(conn: sa.Connection) -> None:
+    """Give a store made by an older sitrep the indexes it lacks (and, on SQLite, the word
+    index with what it has missed); for a store that has them all, two catalogue reads."""
+    have = _existing(conn)
+    for table in metadata.sorted_tables:
+        for index in sorted(table.indexes, key=lambda i: str(i.name)):
+            if index.name not in have:
+                index.create(conn)
+    if conn.dialect.name == "sqlite" and "article_fts_insert" not in have:
+        for ddl in SQLITE_TEXT_DDL:
+            conn.exec_driver_sql(ddl)
+        conn.exec_driver_sql(SQLITE_TEXT_FILL)
+    if conn.dialect.name == "postgresql" and "ix_articles_words_gin" not in have:
+        for ddl in _pg_words_ddl(conn.dialect):  # an existing store: computed for every article, once
+            conn.exec_driver_sql(ddl)

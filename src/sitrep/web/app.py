@@ -1,4 +1,5 @@
-"""The REST API: events with filters, one event with its reports, articles, daily counts.
+"""The REST API: events with filters, one event with its reports, articles, daily counts;
+and the web pages drawn from it (``sitrep.web.pages``).
 
 ``create_app(db)`` opens the store (a SQLite path or PostgreSQL URL, as ``sitrep --db``) and
 returns the app; nothing happens at import. Answers are JSON only: article titles and texts
@@ -8,6 +9,7 @@ browser can take any of it for markup.
 from __future__ import annotations
 
 import json
+import logging
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
@@ -17,9 +19,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from sitrep.store import Store, queries
+from sitrep.store import Store
 from sitrep.web import schemas, views
+from sitrep.web.assets import Assets
+from sitrep.web.pages import add_page_routes
 from sitrep.web.params import EventQuery, Filters
+
+log = logging.getLogger(__name__)
 
 # Inside JSON these can only occur in strings, so escaping them changes no value.
 _HTML_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
@@ -68,7 +74,9 @@ def _add_event_routes(app: FastAPI, store: Store) -> None:
     @app.get("/api/events", response_model=schemas.EventPage, tags=["events"], summary="Events, filtered and paged")
     def list_events(params: Annotated[EventQuery, Query()]) -> SafeJSONResponse:
         """Events matching every filter given, `limit` at a time from `offset`, in `sort` order;
-        `total` counts them on all pages."""
+        `total` counts them on all pages, exactly up to 10,000: beyond that `total` is 10,000,
+        `total_exact` is false and the count is a lower bound (page on until a page comes back
+        short to read them all)."""
         return _answer(views.search_events(store, params.to_filter(), params.sort, params.limit, params.offset))
 
     @app.get("/api/events/{event_id}", response_model=schemas.EventDetail, responses=NOT_FOUND, tags=["events"],
@@ -101,28 +109,37 @@ def _add_other_routes(app: FastAPI, store: Store) -> None:
         return _answer(views.stats(store, params.to_filter()))
 
 
-def create_app(db: str | None = None) -> FastAPI:
-    """The API over the store at ``db`` (default: ``$SITREP_DB`` or ./sitrep.db)."""
+def create_app(db: str | None = None, assets: Assets | None = None) -> FastAPI:
+    """The API and the pages over the store at ``db`` (default: ``$SITREP_DB`` or ./sitrep.db),
+    the pages' browser files from ``assets`` (default: ``$SITREP_ASSETS`` or ./node_modules)."""
+    assets = assets or Assets.locate()
     store = Store(db)
-    with store.engine.connect() as conn:
-        queries.ensure_read_indexes(conn)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         yield
         store.close()
 
+    # The stock docs pages load Swagger UI and ReDoc from a CDN; ours is served locally (pages.py).
     app = FastAPI(title="sitrep", description=DESCRIPTION, version="1", lifespan=lifespan,
-                  default_response_class=SafeJSONResponse)
+                  default_response_class=SafeJSONResponse, docs_url=None, redoc_url=None)
     app.state.store = store
     _add_error_handlers(app)
     _add_event_routes(app, store)
     _add_other_routes(app, store)
+    add_page_routes(app, store, assets)
     return app
 
 
 def serve(db: str | None = None, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Run the API with uvicorn until interrupted; its docs are at /docs."""
+    """Run the API and the pages with uvicorn until interrupted; the map is at /, docs at /docs."""
     import uvicorn  # only the server needs it
 
-    uvicorn.run(create_app(db), host=host, port=port)
+    assets = Assets.locate()
+    app = create_app(db, assets)
+    missing = assets.missing()
+    if missing:
+        log.warning("the web page's browser files are missing (%s): run `npm ci --no-audit --no-fund` in the "
+                    "repository, or set SITREP_ASSETS to a node_modules folder; the JSON API works without them",
+                    ", ".join(missing))
+    uvicorn.run(app, host=host, port=port)

@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from sitrep.store.events import words_of_claimant
 from sitrep.store.queries import EventFilter, search_terms
 
 # Values fixed by the export contract (shared/spec/export.md and the scoring README).
@@ -62,12 +63,17 @@ class Filters(BaseModel):
     admin1: str | None = Field(None, pattern=r"^[A-Za-z]{2}-[A-Za-z0-9]{1,3}$",
                                description="ISO 3166-2 region of any of the event's locations (`UA-30` Kyiv city).")
     weapon: WeaponCategory | None = Field(None, description="A weapon category any report of the event names.")
-    claimant: str | None = Field(None, min_length=1, max_length=200, description="Case-insensitive part of who "
-                                 "reports the event or gives one of its figures (`ministry`, `Zelensky`).")
+    claimant: str | None = Field(None, min_length=1, max_length=200, description="Words of who reports the "
+                                 "event or gives one of its figures, case-insensitive: each word given must begin "
+                                 "a word of the same claimant's name or of another claimant of the event "
+                                 "(`ministry`, `zelensk`, `defence ministry`); parts from inside a word do not "
+                                 "match.")
     q: str | None = Field(None, min_length=1, max_length=500, description="Words that must all occur in the "
                           "title or text of an article reporting the event (which holds its evidence sentences); "
-                          '`"quoted words"` for a phrase, `word*` for a prefix. SQLite matches whole words '
-                          "with English stemming (`drone` finds `drones`); other databases match substrings.")
+                          '`"quoted words"` for a phrase, `word*` for a prefix. Whole words match, with '
+                          "English stemming (`drone` finds `drones`): SQLite's FTS5 index, PostgreSQL's "
+                          "tsvector word index (its `english` configuration, which also drops stop words); "
+                          "a part of a word matches only as a `prefix*`.")
     bbox: str | None = Field(None, description="`min_lon,min_lat,max_lon,max_lat`: a location point of the "
                              "event lies in this box.", examples=["30.2,50.2,30.8,50.6"])
 
@@ -93,6 +99,13 @@ class Filters(BaseModel):
     def _words(cls, value: str | None) -> str | None:
         if value is not None and not search_terms(value):
             raise ValueError("q has no words to search for")
+        return value
+
+    @field_validator("claimant")
+    @classmethod
+    def _claimant_words(cls, value: str | None) -> str | None:
+        if value is not None and not words_of_claimant(value):
+            raise ValueError("claimant has no words to look for")
         return value
 
     @model_validator(mode="after")

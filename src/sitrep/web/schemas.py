@@ -72,7 +72,10 @@ class Event(Open):
 
 
 class EventPage(BaseModel):
-    total: int = Field(description="events matching the filters, on all pages")
+    total: int = Field(description="events matching the filters, on all pages, when `total_exact`; "
+                       "otherwise a lower bound (10,000): more match, and counting them all would cost "
+                       "as much as reading them")
+    total_exact: bool = Field(description="whether `total` is the exact count or only a lower bound")
     items: list[Event]
 
 

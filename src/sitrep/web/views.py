@@ -14,9 +14,9 @@ def event_record(rows: queries.EventRows) -> dict:
 
 def search_events(store: Store, flt: queries.EventFilter, sort: str, limit: int, offset: int) -> dict:
     with store.engine.connect() as conn:
-        total, ids = queries.find_events(conn, flt, sort, limit, offset)
-        page = queries.load_events(conn, ids)
-    return {"total": total, "items": [event_record(rows) for rows in page]}
+        found = queries.find_events(conn, flt, sort, limit, offset)
+        page = queries.load_events(conn, found.ids)
+    return {"total": found.total, "total_exact": found.exact, "items": [event_record(rows) for rows in page]}
 
 
 def event_detail(store: Store, event_id: str) -> dict | None:

@@ -1,0 +1,130 @@
+"""Placing mentions into events in memory, in one canonical order. Matching only: the store
+reads and writes happen in merge/__init__.py.
+
+An event is re-formed from its reports: its ``id`` is chosen when it is written.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from sitrep.merge.match import Verdict, judge, possible
+from sitrep.store.events import LONGEST, date_span
+
+PRECISE = {"day": 0, "range": 1, "month": 2, "unknown": 3}
+WINDOW_DAYS = 2  # as far as the store's candidate query looks
+
+
+@dataclass
+class Cluster:
+    event: dict  # type, subtype, date, date_precision
+    members: list[dict] = field(default_factory=list)
+    verdicts: dict[str, Verdict] = field(default_factory=dict)  # mention id -> how it joined
+    id: str | None = None
+    order: int = 0  # when it was founded: ties are settled by it, never by memory or hashing
+
+    def add(self, m: dict, verdict: Verdict) -> None:
+        self.members.append(m)
+        self.verdicts[m["id"]] = verdict
+        if better_date(self.event, m):
+            self.event.update(date=m["date"], date_precision=m["date_precision"])
+        if self.event["date"]:
+            for x in self.members:  # undated reports borrow the event's date
+                if not x["date"] or x["date_source"] == "borrowed":
+                    x.update(date=self.event["date"], date_precision=self.event["date_precision"],
+                             date_source="borrowed")
+
+
+def better_date(event: dict, m: dict) -> bool:
+    if not m["date"] or m["date_source"] == "borrowed":
+        return False
+    if not event["date"]:
+        return True
+    return PRECISE.get(m["date_precision"], 3) < PRECISE.get(event["date_precision"], 3)
+
+
+def undate(m: dict) -> dict:
+    """A mention as its article dated it: a borrowed date is the event's, not the report's."""
+    if m["date_source"] != "borrowed":
+        return m
+    return {**m, "date": None, "date_precision": "unknown", "date_source": "none"}
+
+
+def _keys(m: dict, field: str) -> set[str]:
+    return {loc[field] for loc in m["locations"] if loc[field]}
+
+
+class Index:
+    """The clusters of one type by day and by region and country: a mention is compared with
+    the clusters that the store's candidate query (store/events.py) would give it, so that
+    what is formed in memory and what is found in the store agree."""
+
+    def __init__(self) -> None:
+        self.by_day: dict[tuple[str, int], list[Cluster]] = defaultdict(list)
+        self.by_place: dict[tuple[str, str, str], list[Cluster]] = defaultdict(list)
+        self._where: dict[int, list[list[Cluster]]] = defaultdict(list)
+
+    def put(self, c: Cluster) -> None:
+        for bucket in self._where.pop(id(c), []):
+            bucket.remove(c)
+        kind, span = c.event["type"], date_span(c.event["date"])
+        buckets = [self.by_place[(kind, f, k)] for f in ("admin1", "country")
+                   for k in set().union(*(_keys(x, f) for x in c.members))]
+        if span is not None and span[1] - span[0] <= LONGEST:
+            buckets += [self.by_day[(kind, d)] for d in range(span[0], span[1] + 1)]
+        for bucket in buckets:
+            bucket.append(c)
+        self._where[id(c)] = buckets
+
+    def near(self, m: dict) -> list[Cluster]:
+        kind, span = m["type"], date_span(m["date"])
+        found: list[Cluster] = []
+        if span is None:
+            for f in ("admin1", "country"):
+                for k in _keys(m, f):
+                    found += self.by_place.get((kind, f, k), [])
+        else:
+            if span[1] - span[0] <= LONGEST:
+                for d in range(span[0] - WINDOW_DAYS, span[1] + WINDOW_DAYS + 1):
+                    found += self.by_day.get((kind, d), [])
+            for k in _keys(m, "admin1"):
+                found += [c for c in self.by_place.get((kind, "admin1", k), []) if not c.event["date"]]
+        return sorted({id(c): c for c in found}.values(), key=lambda c: c.order)
+
+
+@dataclass
+class Placer:
+    """Greedy placement in the order given: each mention joins the best-judged cluster it may
+    join, or founds one. ``barred(m)`` gives the mentions ``m`` must never be put with."""
+
+    barred: Callable[[dict], set[str]]
+    index: Index = field(default_factory=Index)
+    clusters: list[Cluster] = field(default_factory=list)
+
+    def place_all(self, mentions: Iterable[dict]) -> list[Cluster]:
+        for m in mentions:
+            self.place(m)
+        return self.clusters
+
+    def place(self, m: dict) -> None:
+        best = self._best(m)
+        if best is None:
+            best = (Cluster(event={k: m[k] for k in ("type", "subtype", "date", "date_precision")},
+                            order=len(self.clusters)), Verdict(1.0, "founded the event"))
+            self.clusters.append(best[0])
+        best[0].add(m, best[1])
+        self.index.put(best[0])
+
+    def _best(self, m: dict) -> tuple[Cluster, Verdict] | None:
+        bar = self.barred(m)
+        best: tuple[Cluster, Verdict] | None = None
+        for c in self.index.near(m):
+            if not possible(m, c.event):
+                continue
+            if any(x["article_id"] == m["article_id"] or x["id"] in bar for x in c.members):
+                continue  # one article reports one event once: its other mentions are other events
+            verdict = judge(m, c.event, c.members)
+            if verdict and (best is None or verdict.score > best[1].score):
+                best = (c, verdict)
+        return best

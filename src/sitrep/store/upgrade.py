@@ -1,0 +1,50 @@
+"""Bring a store made by an older sitrep up to the current schema, on open.
+
+New tables and indexes come from ``schema`` (``create_all``, ``schema.add_missing``); what
+those cannot do is here: columns added to existing tables, filled from what the store holds.
+Each step checks first, so that a current store costs one catalogue read.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from sitrep.store import events as event_rows
+from sitrep.store.schema import mention_weapons, mentions
+
+_ID = {"sqlite": "VARCHAR(32)", "postgresql": 'VARCHAR(32) COLLATE "C"'}  # as schema.ID
+
+
+def _columns(conn: sa.Connection, table: str) -> set[str]:
+    return {c["name"] for c in sa.inspect(conn).get_columns(table)}
+
+
+def add_missing_columns(conn: sa.Connection) -> None:
+    """``events.sources``, ``places.event_id``, ``figures.event_id`` and the ``mention_weapons``
+    rows, filled in."""
+    if "sources" not in _columns(conn, "events"):
+        conn.execute(sa.text("ALTER TABLE events ADD COLUMN sources INTEGER NOT NULL DEFAULT 0"))
+        event_rows.count_sources(conn)
+    if "event_id" not in _columns(conn, "places"):
+        conn.execute(sa.text(f"ALTER TABLE places ADD COLUMN event_id {_ID[conn.dialect.name]}"))
+        conn.execute(sa.text("UPDATE places SET event_id = (SELECT event_id FROM mentions "
+                             "WHERE mentions.id = places.mention_id)"))
+        _fill_weapons(conn)  # its table came with the same version
+    if "event_id" not in _columns(conn, "figures"):
+        conn.execute(sa.text(f"ALTER TABLE figures ADD COLUMN event_id {_ID[conn.dialect.name]}"))
+        conn.execute(sa.text("UPDATE figures SET event_id = (SELECT event_id FROM mentions "
+                             "WHERE mentions.id = figures.mention_id)"))
+
+
+def _fill_weapons(conn: sa.Connection) -> None:
+    q = sa.select(mentions.c.id, mentions.c.event_id, mentions.c.weapons)
+    rows = [{"mention_id": m, "category": c, "event_id": e}
+            for m, e, weapons in conn.execute(q) for c in sorted({w["category"] for w in weapons})]
+    for i in range(0, len(rows), 5000):
+        conn.execute(mention_weapons.insert(), rows[i:i + 5000])
+
+
+def fill_new_tables(conn: sa.Connection, had: set[str]) -> None:
+    """Fill the tables kept from others (``claimant_words``) that a store with tables
+    (``had`` before this open) has just been given."""
+    if had and "claimant_words" not in had:
+        event_rows.index_all_claimants(conn)
