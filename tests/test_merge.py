@@ -184,3 +184,21 @@ def test_an_event_keeps_its_id_when_a_new_report_joins_it(tmp_path, stores):
     after = [e for e in _events(store) if any(loc["admin1"] == "UA-63" for loc in e["locations"])]
     assert len(before) == len(after) == 1 and before[0]["id"] == after[0]["id"]
     assert len(after[0]["mentions"]) == 2
+
+
+def test_the_id_of_an_absorbed_event_leads_to_the_event_that_took_its_reports(seeds_store):
+    import sqlalchemy as sa
+
+    from sitrep.store import events as rows
+
+    first, second = [e["id"] for e in _events(seeds_store)][:2]
+    with seeds_store.engine.begin() as conn:
+        moved = [m["id"] for m in rows.members(conn, [first])[first]]
+        for mention_id in moved:
+            rows.assign(conn, mention_id, second, 1.0, "test: moved by hand")
+        rows.delete(conn, first, into=second)
+        assert conn.execute(sa.text("SELECT count(*) FROM events WHERE id = :e"), {"e": first}).scalar() == 0
+    found = service.get_event(seeds_store, first)
+    assert found is not None and found["id"] == second
+    assert set(moved) <= set(found["mentions"])
+    assert service.get_event(seeds_store, "no-such-event") is None

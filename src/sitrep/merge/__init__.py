@@ -131,8 +131,10 @@ def _write(conn: sa.Connection, clusters: list[Cluster], old_of: dict[str, str],
             rows.assign(conn, m["id"], c.id, verdict.score, verdict.reason)
             summary.joined += m["id"] in new_ids and verdict.reason != "founded the event"
         rows.date_event(conn, c.id, c.event["date"], c.event["date_precision"])
-    for gone in affected.keys() - used:
-        rows.delete(conn, gone)
+    went = {e: Counter(c.id for c in clusters for m in c.members if old_of.get(m["id"]) == e)
+            for e in affected.keys() - used}
+    for gone, where in sorted(went.items()):
+        rows.delete(conn, gone, into=min(where, key=lambda e: (-where[e], e)) if where else None)
     return summary
 
 

@@ -127,9 +127,9 @@ class Store:
             event = event_rows.get(conn, event_id)
             if event is None:
                 return None
-            members = event_rows.members(conn, [event_id])[event_id]
+            members = event_rows.members(conn, [event["id"]])[event["id"]]  # the id an old one leads to
             roots = event_rows.article_roots(conn, {m["article_id"] for m in members})
-            return event, members, roots, event_rows.reasons(conn, event_id)
+            return event, members, roots, event_rows.reasons(conn, event["id"])
 
     # mentions ---------------------------------------------------------------
     def iter_mentions(self):

@@ -7,8 +7,8 @@ from datetime import date as day
 import sqlalchemy as sa
 
 from sitrep.store.mentions import iter_rows as mention_rows_of
-from sitrep.store.schema import (CLAIMANT_WORD, articles, claimant_words, events, figures, mention_weapons, merges,
-                                 mentions, places, unmerges)
+from sitrep.store.schema import (CLAIMANT_WORD, articles, claimant_words, event_aliases, events, figures,
+                                 mention_weapons, merges, mentions, places, unmerges)
 from sitrep.store.turns import take_turn
 
 
@@ -226,7 +226,11 @@ def iter_events(conn: sa.Connection, batch: int = 200):
 
 
 def get(conn: sa.Connection, event_id: str) -> dict | None:
+    """The event with this id, or the one an old id of an absorbed event leads to."""
     row = conn.execute(sa.select(events).where(events.c.id == event_id)).first()
+    if row is None:
+        alias = sa.select(event_aliases.c.event_id).where(event_aliases.c.old_id == event_id)
+        row = conn.execute(sa.select(events).where(events.c.id == alias.scalar_subquery())).first()
     return dict(row._mapping) if row else None
 
 
@@ -250,6 +254,12 @@ def date_event(conn: sa.Connection, event_id: str, date: str | None, precision: 
     conn.execute(mentions.update().where(lent).values(**values))
 
 
-def delete(conn: sa.Connection, event_id: str) -> None:
-    """Drop an event none of whose reports is left in it (they were re-formed elsewhere)."""
+def delete(conn: sa.Connection, event_id: str, into: str | None = None) -> None:
+    """Drop an event none of whose reports is left in it; where they went ``into`` another,
+    its id (and the ids that already led to it) lead there from now on."""
     conn.execute(events.delete().where(events.c.id == event_id))
+    if into is None:
+        return
+    conn.execute(event_aliases.update().where(event_aliases.c.event_id == event_id).values(event_id=into))
+    conn.execute(event_aliases.delete().where(event_aliases.c.old_id == event_id))
+    conn.execute(event_aliases.insert().values(old_id=event_id, event_id=into))

@@ -191,6 +191,14 @@ merges = sa.Table(
 )
 sa.Index("ix_read_merges_event", merges.c.event_id)
 
+# Events whose reports all went into another when events were re-formed: a link to the old id
+# still finds the event.
+event_aliases = sa.Table(
+    "event_aliases", metadata,
+    sa.Column("old_id", ID, primary_key=True),
+    sa.Column("event_id", ID, nullable=False),
+)
+
 # Merges a user undid: the mention never joins that event again, on any re-run.
 unmerges = sa.Table(
     "unmerges", metadata,
