@@ -6,7 +6,7 @@ not a full NLP pipeline, and must stay fast on thousands of short texts.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sitrep.geo import lexicon
 
@@ -17,29 +17,31 @@ _PARAGRAPH = re.compile(r"\n\s*\n")
 _SENTENCE_END = re.compile(r"[.!?]+[\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])|\n+")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """A word (a tuple: a text has hundreds of thousands of them, and the finder asks about
+    capitalisation and lower case millions of times, so both are computed once)."""
+
     text: str  # the word without a possessive ending
     start: int
     end: int  # end of the word, before any possessive ending
-    possessive: bool = False
-    capitalised: bool = field(init=False)  # computed once: the finder asks millions of times
-    lower: str = field(init=False)
+    possessive: bool
+    capitalised: bool
+    lower: str
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "capitalised", self.text[:1].isupper())
-        object.__setattr__(self, "lower", self.text.lower())
+
+def _make(word: str, start: int, end: int, possessive: bool) -> Token:
+    return Token(word, start, end, possessive, word[:1].isupper(), word.lower())
 
 
 def _token(text: str, match: re.Match[str]) -> Token:
     word, start, end = match.group(), match.start(), match.end()
     if len(word) > 2 and word[-2:] in _POSSESSIVE:
-        return Token(word[:-2], start, end - 2, True)
+        return _make(word[:-2], start, end - 2, True)
     # "Belarus' border": an apostrophe after a final s, not followed by a letter.
     after = text[end:end + 2]
     if word.endswith("s") and after[:1] in _APOSTROPHES and not after[1:2].isalpha():
-        return Token(word, start, end, True)
-    return Token(word, start, end)
+        return _make(word, start, end, True)
+    return _make(word, start, end, False)
 
 
 def tokenize(text: str) -> list[Token]:
