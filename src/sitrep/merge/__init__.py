@@ -70,7 +70,7 @@ class Merger:
             placer = Placer(barred=lambda m: _barred(m, bars, released))
             clusters = placer.place_all(replay)
             old_of = {m["id"]: e for e, ms in released.items() for m in ms}
-            return _write(conn, clusters, old_of, affected, {m["id"] for m in new})
+            return _write(conn, clusters, old_of, affected, {m["id"] for m in new}, bars)
 
 
 def _affected(conn: sa.Connection, new: list[dict]) -> dict[str, dict]:
@@ -112,14 +112,15 @@ def _barred(m: dict, bars: dict[str, set[str]], released: dict[str, list[dict]])
     return {x["id"] for e in bars.get(m["id"], set()) & released.keys() for x in released[e]} - {m["id"]}
 
 
-def _write(conn: sa.Connection, clusters: list[Cluster], old_of: dict[str, str],
-           affected: dict[str, dict], new_ids: set[str]) -> MergeSummary:
+def _write(conn: sa.Connection, clusters: list[Cluster], old_of: dict[str, str], affected: dict[str, dict],
+           new_ids: set[str], bars: dict[str, set[str]]) -> MergeSummary:
     summary = MergeSummary(mentions=len(new_ids))
     reused = _reuse_ids(clusters, old_of, affected)
     used = set(reused.values())
     held = Counter(old_of.values())
+    written = []
     for c in clusters:
-        c.id = reused.get(c.order) or _new_id(conn, c, affected, used)
+        c.id = reused.get(c.order) or _new_id(conn, c, affected, used, len(bars.get(c.members[0]["id"], ())))
         used.add(c.id)
         if _unchanged(c, old_of, held, affected):
             continue  # the same reports as before, and the same date: nothing to write
@@ -128,9 +129,12 @@ def _write(conn: sa.Connection, clusters: list[Cluster], old_of: dict[str, str],
             summary.founded += 1
         for m in c.members:
             verdict = c.verdicts[m["id"]]
-            rows.assign(conn, m["id"], c.id, verdict.score, verdict.reason)
+            rows.assign(conn, m["id"], c.id, verdict.score, verdict.reason, recount=False)
             summary.joined += m["id"] in new_ids and verdict.reason != "founded the event"
         rows.date_event(conn, c.id, c.event["date"], c.event["date_precision"])
+        written.append(c.id)
+    for event_id in written:  # once every report is where it goes
+        rows.count_sources(conn, event_id)
     went = {e: Counter(c.id for c in clusters for m in c.members if old_of.get(m["id"]) == e)
             for e in affected.keys() - used}
     for gone, where in sorted(went.items()):
@@ -160,9 +164,9 @@ def _reuse_ids(clusters: list[Cluster], old_of: dict[str, str], affected: dict[s
     return taken
 
 
-def _new_id(conn: sa.Connection, c: Cluster, affected: dict[str, dict], used: set[str]) -> str:
+def _new_id(conn: sa.Connection, c: Cluster, affected: dict[str, dict], used: set[str], attempt: int) -> str:
+    """The id a founder's event gets (``attempt`` counts the events it was taken out of)."""
     founder = c.members[0]["id"]
-    attempt = len(rows.forbidden(conn, founder))
     while True:
         candidate = event_id_for(founder, attempt)
         free = candidate in affected or rows.get(conn, candidate) is None

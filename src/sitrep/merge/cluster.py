@@ -27,10 +27,11 @@ class Cluster:
     def add(self, m: dict, verdict: Verdict) -> None:
         self.members.append(m)
         self.verdicts[m["id"]] = verdict
-        if better_date(self.event, m):
+        redated = better_date(self.event, m)
+        if redated:
             self.event.update(date=m["date"], date_precision=m["date_precision"])
         if self.event["date"]:
-            for x in self.members:  # undated reports borrow the event's date
+            for x in self.members if redated else [m]:  # undated reports borrow the event's date
                 if not x["date"] or x["date_source"] == "borrowed":
                     x.update(date=self.event["date"], date_precision=self.event["date_precision"],
                              date_source="borrowed")

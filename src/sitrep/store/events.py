@@ -84,11 +84,6 @@ def members(conn: sa.Connection, event_ids: list[str]) -> dict[str, list[dict]]:
     return out
 
 
-def forbidden(conn: sa.Connection, mention_id: str) -> set[str]:
-    q = sa.select(unmerges.c.event_id).where(unmerges.c.mention_id == mention_id)
-    return {r[0] for r in conn.execute(q)}
-
-
 def article_roots(conn: sa.Connection, article_ids: set[str]) -> dict[str, tuple[str, str | None]]:
     """article id -> (the article it copies or itself, its outlet)."""
     q = sa.select(articles.c.id, articles.c.duplicate_of, articles.c.outlet).where(articles.c.id.in_(article_ids))
@@ -179,23 +174,26 @@ def index_all_claimants(conn: sa.Connection) -> None:
         conn.execute(claimant_words.insert(), rows[i:i + 5000])
 
 
-def _move(conn: sa.Connection, mention_id: str, event_id: str | None) -> str | None:
+def _move(conn: sa.Connection, mention_id: str, event_id: str | None, recount: bool = True) -> str | None:
     """Put a mention (and the copies of its event id beside its places, figures and weapons)
-    in an event; recount the sources of the event it left and of the one it joined. Returns
-    the event it left."""
+    in an event; recount the sources of the event it left and of the one it joined, unless the
+    caller recounts once for many moves. Returns the event it left."""
     left = conn.execute(_EVENT_OF, {"mention": mention_id}).scalar()
     if left == event_id:
         return left
     for statement in _MOVE:
         conn.execute(statement, {"mention": mention_id, "event": event_id})
     _index_claimants(conn, mention_id, event_id)
-    for changed in {left, event_id} - {None}:
+    for changed in ({left, event_id} - {None}) if recount else ():
         count_sources(conn, changed)
     return left
 
 
-def assign(conn: sa.Connection, mention_id: str, event_id: str, score: float, reason: str) -> None:
-    _move(conn, mention_id, event_id)
+def assign(conn: sa.Connection, mention_id: str, event_id: str, score: float, reason: str,
+           recount: bool = True) -> None:
+    """Put a mention in an event with the reason; ``recount=False`` leaves ``events.sources``
+    to the caller (``count_sources`` once per event after many assignments)."""
+    _move(conn, mention_id, event_id, recount)
     conn.execute(merges.delete().where(merges.c.mention_id == mention_id))
     conn.execute(merges.insert().values(mention_id=mention_id, event_id=event_id, score=score, reason=reason))
 

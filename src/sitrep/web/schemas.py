@@ -138,15 +138,9 @@ class ArticleMention(Open):
     evidence: list[Evidence]
 
 
-class Article(Open):
+class Article(ArticleRef):
     """An article as `sitrep export articles` writes it, plus its cleaned text."""
 
-    id: str
-    source: str
-    url: str | None
-    title: str | None
-    outlet: str | None
-    published: str | None
     language: str
     duplicate_of: str | None
     text: str = Field(description="the cleaned text that evidence offsets point into")
