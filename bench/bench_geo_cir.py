@@ -228,10 +228,12 @@ def main() -> None:
         covered = tally.rows - causes["no_entry_near_point"]
         print(f"  within {RADIUS_KM:.0f} km where the gazetteer has the town near CIR's point: "
               f"{tally.near / covered:.1%} of {covered}")
-        print(f"  right admin1: {tally.admin1_ok / tally.admin1_rows:.1%} of "
+        print(f"  right admin1: {tally.admin1_ok / tally.admin1_rows:.1%} ({tally.admin1_ok}) of "
               f"{tally.admin1_rows} rows with a mappable province; counting a city-region "
               f"(Kyiv city in Kyiv oblast) as CIR files it: "
-              f"{tally.admin1_ok_enclave / tally.admin1_rows:.1%}")
+              f"{tally.admin1_ok_enclave / tally.admin1_rows:.1%} ({tally.admin1_ok_enclave})")
+        print("    (ISO 3166-2 gives Kyiv city its own code, UA-30, which the geoparser returns; "
+              "CIR files the city's events under Kyiv oblast, UA-32)")
         for cause, n in causes.most_common():
             print(f"  miss {cause}: {n} ({n / tally.rows:.1%})")
     exact, full = lookup_speed(gaz, [r.town for r in rows])

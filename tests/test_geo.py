@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from sitrep.geo import (Gazetteer, actor_mentions, cues, fold, geoparse, katottg, resolve_name,
-                        skeleton)
+                        salience, skeleton)
 from sitrep.geo.gazetteer import _is_current
 from sitrep.model import Place
 
@@ -349,6 +349,62 @@ def test_small_towns_abroad_need_more_than_a_preposition(gaz):
     assert [p.name for p in geoparse(text, gaz, "UA")] == ["Mariupol"]
     assert geoparse("Officials of the National Union of Students said the vote was fair.",
                     gaz) == []
+
+
+def test_a_lower_case_word_may_end_a_slavic_name(gaz):
+    places = geoparse("Shelling destroyed a school in Chasiv yar overnight.", gaz)
+    assert admin1s(places, "Chasiv Yar") == {"UA-14"}
+    assert [p.name for p in places] == ["Chasiv yar"]
+
+
+def test_a_direction_before_of_frames_a_village(gaz):
+    assert admin1s(geoparse("Explosions were heard north of Sulyhivka.", gaz), "Sulyhivka") == \
+        {"UA-63"}
+    assert admin1s(geoparse("Residents of the village Sulyhivka left.", gaz), "Sulyhivka") == \
+        {"UA-63"}
+    assert geoparse("A map of Sulyhivka was drawn.", gaz) == []
+
+
+def test_the_region_named_brings_in_its_namesake_spelt_otherwise(gaz):
+    # "Shirokaya Balka" is written so only for the Mykolaiv village; Kherson's is "Shyroka"
+    text = "Drones were seen over Shirokaya Balka in Kherson Oblast on Monday."
+    assert admin1s(geoparse(text, gaz), "Shirokaya Balka") == {"UA-65"}
+    assert admin1s(geoparse("A convoy was spotted near Horodnje, Luhansk Oblast.", gaz),
+                   "Horodnje") == {"UA-09"}
+
+
+def test_a_compound_opener_yields_to_the_whole_name_spelt_otherwise(gaz):
+    places = geoparse("Houses burned in Malaya Rohan.", gaz)
+    assert [(p.name, p.admin1) for p in places] == [("Malaya Rohan", "UA-63")]
+
+
+def test_lower_case_towns_of_the_hinted_country_from_a_smaller_size(gaz):
+    assert admin1s(geoparse("Fires broke out in bakhmut.", gaz, "UA"), "Bakhmut") == {"UA-14"}
+    assert geoparse("Fires broke out in bakhmut.", gaz) == []
+    text = "Americans in normal years travel across the United States."
+    assert [p.name for p in geoparse(text, gaz)] == ["United States"]
+
+
+def test_a_town_facility_after_the_name_leaves_the_town(gaz):
+    places = geoparse("Monks sheltered in the Sviatohirsk Cave Monastery.", gaz)
+    assert admin1s(places, "Sviatohirsk") == {"UA-14"}
+
+
+def test_news_salience_chooses_among_same_named_villages(gaz, monkeypatch):
+    text = "Damage to a school in Pavlivka."
+    for region in ("UA-07", "UA-71"):
+        monkeypatch.setattr(salience, "_table", lambda region=region: {region: 100_000.0})
+        assert admin1s(geoparse(text, gaz, "UA"), "Pavlivka") == {region}
+    # context still decides, and salience never makes a place of a name
+    monkeypatch.setattr(salience, "_table", lambda: {"UA-07": 100_000.0, "UA-63": 1e6})
+    assert admin1s(geoparse("Damage to a school in Pavlivka, Sumy.", gaz), "Pavlivka") == \
+        {"UA-59"}
+    assert geoparse("A map of Sulyhivka was drawn.", gaz) == []
+
+
+def test_salience_file_counts_regions():
+    assert salience.articles("UA-14") > salience.articles("UA-21") > 0
+    assert salience.articles(None) == 0 and salience.articles("XX-00") == 0
 
 
 def test_phrase_lookup_by_last_word_matches_a_scan():

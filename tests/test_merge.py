@@ -10,6 +10,7 @@ import pytest
 
 from conftest import BACKENDS, new_database
 from sitrep import service
+from sitrep.merge.match import judge, linked
 from sitrep.store import Store
 
 # Two reports of one invented strike, in our own words, that disagree on the toll.
@@ -202,3 +203,58 @@ def test_the_id_of_an_absorbed_event_leads_to_the_event_that_took_its_reports(se
     assert found is not None and found["id"] == second
     assert set(moved) <= set(found["mentions"])
     assert service.get_event(seeds_store, "no-such-event") is None
+
+
+# ---- rules of the matcher, on invented reports ---------------------------------------------------
+
+def _report(mention_id: str, etype: str, date: str, places: list[tuple[str, str | None]], **kw) -> dict:
+    """A stored mention as the matcher sees it: places are (country, admin1 or None)."""
+    locations = [{"name": admin1 or country, "country": country, "admin1": admin1, "lat": None, "lon": None,
+                  "precision": "admin1" if admin1 else "country", "role": "place" if etype == "battle" else "target",
+                  "geonames_id": None} for country, admin1 in places]
+    return {"id": mention_id, "article_id": mention_id, "type": etype, "subtype": kw.get("subtype", "clash"),
+            "date": date, "date_precision": "day", "date_source": "text", "locations": locations,
+            "initiator": kw.get("initiator"), "target": kw.get("target"), "figures": [], "weapons": [],
+            "claimant": None}
+
+
+def _event(first: dict) -> dict:
+    return {k: first[k] for k in ("type", "subtype", "date", "date_precision")}
+
+
+def test_reports_of_fighting_a_day_apart_in_one_region_are_one_battle():
+    friday = _report("a", "battle", "2024-05-10", [("UA", "UA-63")])
+    saturday = _report("b", "battle", "2024-05-11", [("UA", "UA-63")], subtype="territory")
+    verdict = judge(saturday, _event(friday), [friday])
+    assert verdict is not None and "same region UA-63" in verdict.reason
+
+
+def test_strikes_a_day_apart_in_one_region_are_two_attacks():
+    friday = _report("a", "attack", "2024-05-10", [("UA", "UA-63")], subtype="air")
+    saturday = _report("b", "attack", "2024-05-11", [("UA", "UA-63")], subtype="air")
+    assert judge(saturday, _event(friday), [friday]) is None
+
+
+def test_a_strike_on_several_regions_is_no_country_wide_wave():
+    """A report naming several regions (extraction has already cut lists of places hit into one
+    report each) is one strike on them, not the wave over the country reported the same day."""
+    salvo = _report("a", "attack", "2022-06-25", [("UA", "UA-74"), ("UA", "UA-32"), ("UA", "UA-59")], subtype="air")
+    wave = _report("b", "attack", "2022-06-25", [("UA", None)], subtype="air")
+    assert judge(wave, _event(salvo), [salvo]) is None
+    assert not linked(wave, salvo)
+
+
+def test_cities_listed_in_one_report_join_the_reports_of_each_city(tmp_path, stores):
+    (tmp_path / "a.txt").write_text(
+        "Strikes across Ukraine\n20230315\nhttps://one.example.org/c\n"
+        "Russia fired 40 missiles across Ukraine on 14 March 2023, the air force said. Officials in Lviv, "
+        "Poltava and Odesa said their cities came under fire.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(
+        "Poltava hit\n20230315\nhttps://two.example.net/d\n"
+        "A Russian missile struck Poltava on 14 March 2023, killing two people, the governor said.\n", encoding="utf-8")
+    store = stores("e")
+    service.ingest(store, [str(tmp_path / "a.txt"), str(tmp_path / "b.txt")])
+    by_region = {frozenset(loc["admin1"] or loc["country"] for loc in e["locations"] if loc["role"] == "target"): e
+                 for e in _events(store) if e["type"] == "attack"}
+    assert set(by_region) == {frozenset({"UA"}), frozenset({"UA-46"}), frozenset({"UA-53"}), frozenset({"UA-51"})}
+    assert by_region[frozenset({"UA-53"})]["sources"] == 2

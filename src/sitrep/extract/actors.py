@@ -12,7 +12,7 @@ from sitrep.extract.lexicon import Lexicon
 from sitrep.model import Actors, Place
 
 _ACCUSE = re.compile(r"\b(?:accus\w+|blam\w+)\s+(?P<who>[\w’'.]+(?:\s[\w’'.]+)?)\s+(?:of|for)\b", re.IGNORECASE)
-_WEAPONISH = re.compile(r"^\W*(?:(?!(?:said|says|say|told|reported|claimed|\d)\b)[A-Za-z][\w-]*\s+){0,2}?(?:missiles?|drones?|rockets?|forces|troops|army|bombers?|jets?|"
+_WEAPONISH = re.compile(r"^\W*(?:(?!(?:said|says|say|told|reported|claimed|confirmed|denied|condemned|announced|\d)\b)[A-Za-z][\w-]*\s+){0,2}?(?:missiles?|drones?|rockets?|forces|troops|army|bombers?|jets?|"
                         r"aircraft|warplanes|artillery|shells?|soldiers|servicemen|units?|sabotage groups?|navy|"
                         r"fleet|warships?|strikes?|attacks?|barrage|helicopters?|tanks?|saboteurs|shelling|"
                         r"aggression|offensive|invasion|occupiers|military (?:strikes?|attacks?))\b(?!,?\s+(?:said|says|"

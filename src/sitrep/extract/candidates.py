@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from sitrep.extract import actors as sides
-from sitrep.extract.claimants import Attribution, claimant_at
+from sitrep.extract.claimants import Attribution, claimant_at, in_name_list
 from sitrep.extract.figures import Counted, classify, figures
 from sitrep.extract.lexicon import Lexicon, Trigger
 from sitrep.model import Actors, Amount, EventDate, Figure, Place, Span, TimePhrase, Weapon
@@ -28,11 +28,11 @@ _TROOPS = re.compile(r"\b(?:troops|forces|soldiers|servicemen|units?|battalions?
 _LOCATOR_BEFORE = re.compile(r"\b(?:near|outside|close to|not far from|(?:north|south|east|west)(?:-?\w+)? of|"
                              r"(?:km|kilometres|kilometers|miles) (?:from|of))\s+(?:the\s+)?(?:[A-Z]\w+\s+)?"
                              r"(?:(?:city|town|village|region) of\s+)?$", re.IGNORECASE)
-_NOT_ORIGIN = re.compile(r"\b(?:km|kilometres|kilometers|miles|spanning|ranging|stretching|far|away)\s+from\s+[^,;]*$",
-                         re.IGNORECASE)
+_NOT_ORIGIN = re.compile(r"\b(?:km|kilometres|kilometers|miles|spanning|ranging|stretching|far|away|heard|seen|visible|"
+                         r"audible)\s+from\s+[^,;]*$|\bfrom\s+(?:the\s+)?(?:\w+\s+)?border\b[^,;]*$", re.IGNORECASE)
 _METONYM_ACTS = re.compile(r"(?:’s|'s)?\s+(?:has |have |had |also |later )?(?:said|says|claimed|claims|blamed|blames|accused|"
                            r"labell?ed|insist\w*|denied|denies|announced|warned|reported|responded|demanded|called|urged|"
-                           r"threatened|officials|authorities|government|regime|leadership|forces|troops|army|military|"
+                           r"threatened|officials|authorities|government|regime|leadership|forces|troops|army|military|(?:is|was|were) behind|"
                            r"air defen[cs]es?|has been|will|would)\b", re.IGNORECASE)
 _AIRSPACE_OF = re.compile(r"\b(?P<a>[A-Z]\w+)(?:’s|'s) air ?space|\bair ?space of (?:the )?(?P<b>[A-Z]\w+)|"
                           r"\b(?:entered|into|over|crossed) (?P<c>[A-Z]\w+)\b")
@@ -40,6 +40,8 @@ _LANDED = re.compile(r"\b(?:missiles?|rockets?|drones?|projectiles?|shells?)\b[^
                      r"struck|hit|came down|killed|entered)\b|\b(?:landed|fell|crashed|exploded|came down)\b", re.IGNORECASE)
 _THE_PLACE = re.compile(r"\b(?:in|near|outside|on|of|at) the (?P<kind>city|town|village|settlement|region|province|oblast)\b",
                         re.IGNORECASE)
+_EARLIER = re.compile(r"\s*(?:just\s+|shortly\s+)?after\s+(?!the\s)", re.IGNORECASE)
+_CAME = re.compile(r"\b(?:came|comes|come)\s*$", re.IGNORECASE)
 _AHEAD = re.compile(r"\b(?:starts?|begins?|opens?|will|due|scheduled|expected|planned|next)\s+(?:on\s+)?$", re.IGNORECASE)
 _CONTINUES = re.compile(r"\b(?:also|as well|too|again|likewise)\b", re.IGNORECASE)
 _DEBRIS = re.compile(r"\b(?:debris|fragments|wreckage|remains)\b", re.IGNORECASE)
@@ -48,13 +50,18 @@ NON_ATTACK_PLACE_CUE = re.compile(r"\b(?:in|at|to|into|visit(?:ed|s|ing)?|arriv\
 _ORIGIN_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?(?:(?:territory|town|city|village|airspace|direction|region|area|"
                             r"soil|side)\s+of\s+(?:the\s+)?)?(?:[\w-]+\s+){0,2}$|\btook off from\s+(?:\w+\s+){0,3}$"
                             r"|\bfrom\s+(?:the\s+)?air ?space\s+(?:over|of|above)\s+(?:the\s+)?"
-                            r"(?:(?:town|city|village|region)\s+of\s+)?(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+                            r"(?:(?:town|city|village|region)\s+of\s+)?(?:[\w-]+\s+){0,2}$"
+                            r"|\b(?:flying|flew|operating|based|stationed|deployed)\s+(?:over|in|from)\s+(?:the\s+)?"
+                            r"(?:neighbou?ring\s+)?$", re.IGNORECASE)
 _DEMONYM_ORIGIN = re.compile(r"\bfrom\s+(?:the\s+)?(?P<who>[A-Z][\w]+)\s+(?:territory|soil|airspace|side)\b")
 _COUNTRY_SCOPE = re.compile(
     r"\b(?P<prep>across|throughout|all over|elsewhere in|around|on|against|in|at|into|inside|struck|hit|targeted)\s+"
-    r"(?:the\s+)?(?:(?:NATO|EU)\s*-?\s*member\s+|neighbou?ring\s+|(?:north|south)?-?(?:east|west)ern\s+|"
+    r"(?:the\s+)?(?:(?:other|many|several|all)\s+parts\s+of\s+(?:the\s+)?)?"
+    r"(?:(?:NATO|EU)\s*-?\s*member\s+|neighbou?ring\s+|(?:north|south)?-?(?:east|west)ern\s+|"
     r"(?:northern|southern|central)\s+)?(?P<c>country|nation|[A-Z]\w+)\b"
-    r"|\b(?P<d>[A-Z]\w+)\s+(?:towns?|cities|city|territory|regions?|villages?|energy|infrastructure|civilians|soil|border)\b")
+    r"(?![’']s\s+(?:capital|(?:second\s+)?(?:largest\s+)?(?:city|town|village|port)))"  # "struck Ukraine's capital"
+    r"|\b(?P<d>[A-Z]\w+)\s+(?:towns?|cities|city|territory|regions?|villages?|energy|infrastructure|civilians|soil|border)\b"
+    r"|\b(?:and|in|on)\s+(?P<e>other\s+(?:cities|towns|regions))\b")
 
 
 @dataclass(frozen=True)
@@ -128,8 +135,13 @@ def _subtype(found: list[Trigger], weapons: list[Weapon]) -> str:
     return "ground" if "artillery" in categories else "unknown"
 
 
+_AWAY_FROM = re.compile(r"\b(?:far|away) from (?:the\s+)?(?:[\w-]+\s+)?$", re.IGNORECASE)
+
+
 def _satisfied(t: Trigger, at: int, weapons: list, figs: list[Figure], text: str, clause: tuple[int, int],
                places: list[Place]) -> bool:
+    if _AWAY_FROM.search(text, max(clause[0], at - 40), at):
+        return False  # "far from the fighting": where nothing of the kind happens
     needs = set(t.needs)
     if "place" in needs and not any(p.precision != "country" and _inside(p.start, p.end, clause) for p in places):
         return False
@@ -148,8 +160,9 @@ def _with_roles(places: list[Place], text: str, clause: tuple[int, int], event_t
         if event_type in ("attack", "incursion") and p.start is not None and _ORIGIN_BEFORE.search(text, lo, p.start) \
                 and not _NOT_ORIGIN.search(text, lo, p.start):
             role = "origin"
-        elif event_type in ("attack", "incursion") and role == "place":
-            role = "target"
+        elif event_type in ("attack", "incursion") and (role == "place" or role == "origin" and p.start is not None
+                                                         and _NOT_ORIGIN.search(text, lo, p.start)):
+            role = "target"  # "spanning from Lviv to Kharkiv", "heard from the district": not launch sites
         elif event_type not in ("attack", "incursion") and role == "target":
             role = "place"
         out.append(Place(p.name, p.country, p.admin1, p.lat, p.lon, p.precision, role, p.geonames_id, p.start, p.end))
@@ -179,7 +192,7 @@ def _country_scope(text: str, clause: tuple[int, int], lex: Lexicon, target_side
         if code:
             out.append(_country_place(code, m.group("who"), "origin", m))
     for m in _COUNTRY_SCOPE.finditer(text, *clause):
-        word = m.group("c") or m.group("d")
+        word = m.group("c") or m.group("d") or "country"  # "and other cities": the country attacked
         if (m.group("prep") or "").lower() in _AIMED_PREPS and not _AIMED.search(text, max(clause[0], m.start() - 40), m.start()):
             continue  # "came out against Russia", "sanctions on Russia": not where anything was aimed
         code = lex.scope_words.get(word)
@@ -206,6 +219,8 @@ def _date(sent: Sentence, clause: tuple[int, int], text: str, lex: Lexicon, trig
         return None, "overnight", None
     if lex.same_day.search(text, *clause):
         return None, "same_day", None
+    if _EARLIER.match(text, clause[0], clause[1]) and _CAME.search(text, max(sent.start, clause[0] - 20), clause[0]):
+        return None, "earlier", None  # "His remarks came after Russia launched ...": some time before
     return None, "none", None
 
 
@@ -236,6 +251,8 @@ def _attribution_spans(text: str, clause: tuple[int, int], lex: Lexicon) -> list
     spans = [(m.start(), clause[1]) for m in lex.introducers.finditer(text, *clause)]
     for m in lex.speech_verbs.finditer(text, *clause):
         comma = text.rfind(",", clause[0], m.start())
+        while comma > clause[0] and in_name_list(text, comma, comma + 1):  # "officials in Lviv, Kharkiv, and Odesa"
+            comma = text.rfind(",", clause[0], comma)
         head = max(comma + 1, clause[0])
         if m.start() - head < 60:
             spans.append((head, m.start()))
@@ -284,7 +301,9 @@ def _places_for(sent: Sentence, clause: tuple[int, int], text: str, etype: str, 
     if etype in ("diplomacy", "posture"):  # where it happened, not every place it names
         named = [p for p in named if NON_ATTACK_PLACE_CUE.search(text, max(clause[0], p.start - 40), p.start)]
     else:  # a country named as a whole is an actor unless the clause scopes it ("across Ukraine")
-        named = [p for p in named if p.precision != "country" or p.role == "origin"]
+        named = [p for p in named if p.precision != "country" or p.role == "origin"
+                 or _ORIGIN_BEFORE.search(text, max(clause[0], p.start - 60), p.start)
+                 and not _NOT_ORIGIN.search(text, max(clause[0], p.start - 60), p.start)]
     places = _with_roles(named, text, clause, etype)
     if etype in ("attack", "incursion"):
         places += _the_place(sent, clause, text, places) + tuple(_country_scope(text, clause, lex, target_side))
@@ -357,7 +376,9 @@ def _build(etype: str, found: list[Trigger], sent: Sentence, clause: tuple[int, 
            background: bool = False) -> Candidate | None:
     span = (sent.start, sent.end) if etype in ("incursion", "posture") else clause
     first = sides.sides(etype, text, span, tuple(p for p in sent.places if _inside(p.start, p.end, clause)), lex)
-    places, scope = _places_for(sent, clause, text, etype, lex, first.target or _named_country(text, sent, lex))
+    # "the country" is the side attacked, else the country of the places the clause names
+    local = next((p.country for p in sent.places if _inside(p.start, p.end, clause) and p.precision != "country"), None)
+    places, scope = _places_for(sent, clause, text, etype, lex, first.target or local or _named_country(text, sent, lex))
     actors = sides.sides(etype, text, span, places, lex, trigger_at)
     subtype = _subtype(found, weapons)
     defender = next((w.code for w in sides.actor_words(text, *clause, lex) if w.defender), None)
@@ -383,6 +404,11 @@ def _build(etype: str, found: list[Trigger], sent: Sentence, clause: tuple[int, 
         places = _default_place(etype, subtype, actors, sides.actor_words(text, sent.start, sent.end, lex), lex)
         scope = "country" if places else scope
     date, how, time = _date(sent, clause, text, lex, trigger_at)
+    if etype == "attack" and how == "text" and actors.target and any(p.role == "origin" for p in places) \
+            and not any(p.role == "target" for p in places):  # "on Saturday missiles were fired from Belarus"
+        places += (Place(lex.country_names.get(actors.target, actors.target), actors.target, precision="country",
+                         role="target"),)
+        scope = "country"
     return Candidate(
         type=etype, subtype=subtype, sentence=sent.index, paragraph=sent.paragraph,
         clause=clause, evidence=Span(sent.start, sent.end, text[sent.start:sent.end]), trigger_at=trigger_at,

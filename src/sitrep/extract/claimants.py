@@ -60,11 +60,26 @@ def _valid(np_text: str, lex: Lexicon) -> bool:
 
 
 def _np_before(text: str, lo: int, verb: int) -> tuple[int, str]:
-    """The noun phrase ending just before a verb, starting at the last clause boundary."""
+    """The noun phrase ending just before a verb, starting at the last clause boundary (the
+    commas and "and" of a list of names are none: "officials in Lviv, Kharkiv and Odesa said")."""
     segment = text[lo:verb]
-    starts = [m.end() for m in _BOUNDARY.finditer(segment)]
+    starts = [m.end() for m in _BOUNDARY.finditer(segment) if not in_name_list(segment, m.start(), m.end())]
     start = starts[-1] if starts else 0
     return lo + start, segment[start:]
+
+
+_NAME_BEFORE = re.compile(r"\b[A-Z][\w’'-]+,?\s*(?:and\s*)?$")
+_NAME_AFTER = re.compile(r"\s*(?:and\s+)?[A-Z][\w’'-]+")
+_LIST_REST = re.compile(r"\s*(?:[A-Z][\w’'-]+(?:,\s*[A-Z][\w’'-]+)*,?\s+)?and\s+[A-Z]")  # "Kharkiv, and Odesa"
+
+
+def in_name_list(text: str, start: int, end: int) -> bool:
+    """Whether a comma or "and" at text[start:end] joins names of a list ("Lviv, Kharkiv, and
+    Odesa"); a comma before a name with no "and" to come is none ("... hit Kyiv, Klitschko said")."""
+    sep = text[start:end].strip()
+    if sep not in (",", "and", ", and") or not _NAME_BEFORE.search(text[:start]):
+        return False
+    return bool(_LIST_REST.match(text, end)) if sep == "," else bool(_NAME_AFTER.match(text, end))
 
 
 def _np_after(text: str, pos: int, hi: int) -> str:

@@ -12,6 +12,7 @@ import re
 from dataclasses import replace
 from datetime import date, timedelta
 
+from sitrep.extract import split
 from sitrep.extract.candidates import Candidate
 from sitrep.model import EventDate, Place
 
@@ -86,6 +87,8 @@ def resolve_dates(cands: list[Candidate], published: str | None) -> list[Candida
             c = replace(c, date=_overnight(published))
         elif c.date_how == "same_day":
             c = replace(c, date=lead)
+        elif c.date_how == "earlier":  # before what the article reports, the day unsaid: the merge may date it
+            c = replace(c, date=None, date_how="none")
         elif c.date_how == "none" or (c.date_how == "unresolved" and published):
             found, how = _from_context(c, done, lead)  # a phrase no date resolves is no date
             c = replace(c, date=found, date_how=how)
@@ -231,7 +234,8 @@ def _host(c: Candidate, kept: list[Candidate], both_ways: bool) -> int | None:
     before it (or after it, for figures that the next sentence places)."""
     near = [i for i, k in enumerate(kept) if _same_kind(k, c) and _dates_fit(k, c) and _origins_fit(k, c)
             and (both_ways or k.trigger_at < c.trigger_at) and _distance(c, k) < ANAPHORA_REACH
-            and not _figures_clash(k, c) and not _weak(k) and _sides_fit(k, c)]
+            and not _figures_clash(k, c) and not _weak(k) and _sides_fit(k, c)
+            and (k.date_how != "relative" or k.figures)]  # "two days after the bridge blast": a reference
     # "the barrage", "the attacks" point at the wave rather than at a city hit in it
     wide = [i for i in near if kept[i].scope in ("country", "none")] if _WAVE.search(c.evidence.text) else []
     return min(wide or near, key=lambda i: (kept[i].sentence != c.sentence, kept[i].type != c.type,
@@ -340,6 +344,7 @@ def _nationwide(c: Candidate, country_names: dict[str, str]) -> Candidate:
 def coalesce(cands: list[Candidate], published: str | None, country_names: dict[str, str]) -> list[Candidate]:
     dated = resolve_dates(cands, published)
     merged = _absorb(_coalesce([c for c in dated if not c.background and not _supposed(c) and not _old_news(c)]))
+    merged = _per_region(merged, country_names)
     return [c for c in (_nationwide(c, country_names) for c in merged) if _substantive(c)]
 
 
@@ -357,3 +362,42 @@ def _absorb(kept: list[Candidate]) -> list[Candidate]:
             out[i] = merge(out[i], c)
             out.remove(c)
     return out
+
+
+# ---- one event per region -----------------------------------------------------------------
+
+def _region_keys(c: Candidate) -> frozenset:
+    return frozenset(split.region_key(p) for p in c.places if p.role != "origin")
+
+
+def _per_region(kept: list[Candidate], country_names: dict[str, str]) -> list[Candidate]:
+    """Attacks told over several regions, cut into one per region (split.py); each part then
+    joins the article's own report of that region and day, if it has one. A country-wide part
+    that is only the side attacked ("Russia's attack on Ukraine"), not the scope, is dropped."""
+    out: list[Candidate] = []
+    cut: list[Candidate] = []
+    for c in kept:
+        found = split.parts(c, country_names)
+        if len(found) == 1:
+            out.append(c)
+            continue
+        for part in found:
+            if part.scope == "country" and not split.is_wide(part):
+                continue
+            out.append(part)
+            cut.append(part)
+    for part in cut:
+        at = next((i for i, k in enumerate(out) if k is part), None)
+        host = _same_region(part, out) if at is not None else None  # None: it took in another part
+        if host is not None:
+            out[host] = merge(out[host], part)
+            del out[at]
+    return out
+
+
+def _same_region(part: Candidate, kept: list[Candidate]) -> int | None:
+    """The article's other report of the same region and day that a part joins."""
+    keys = _region_keys(part)
+    near = [i for i, k in enumerate(kept) if k is not part and k.type == part.type and _region_keys(k) == keys
+            and _dates_fit(k, part) and _sides_fit(k, part) and not _figures_clash(k, part)]
+    return min(near, key=lambda i: abs(kept[i].sentence - part.sentence), default=None)

@@ -26,6 +26,8 @@ def words(name: str, file: str = "cues") -> frozenset[str]:
 def joined(text: str, a: Token, b: Token) -> bool:
     """True when only spaces (no punctuation, no line break) separate two tokens."""
     gap = text[a.end:b.start]
+    if gap == " " and not a.possessive:
+        return True  # the usual case, without the regular expression
     if a.possessive:
         gap = gap[2:] if gap[:2] in ("'s", "’s", "ʼs") else gap[1:]
     return bool(_SPACE_ONLY.fullmatch(gap))

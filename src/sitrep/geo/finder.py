@@ -31,16 +31,16 @@ def _person_tokens(text: str, toks: list[Token]) -> set[int]:
     """Tokens that belong to people's names: after a given name or a title, known surnames,
     and surnames seen after a given name anywhere in the text."""
     first_names = cues.words("first_names", "stopnames")
-    titles = cues.words("titles", "stopnames")
     surnames = set(cues.words("surnames", "stopnames"))
     person: set[int] = set()
     verbs = cues.words("person_before", "stopnames")
+    titles_or_verbs = cues.words("titles", "stopnames") | verbs
     for i, tok in enumerate(toks):
-        if tok.lower in first_names and tok.capitalised or tok.lower in titles | verbs:
+        if tok.lower in first_names and tok.capitalised or tok.lower in titles_or_verbs:
             run = _capitalised_run(text, toks, i + 1, limit=3)
             if not run:
                 continue
-            person.update(run if tok.lower in titles | verbs else [i, *run])
+            person.update(run if tok.lower in titles_or_verbs else [i, *run])
             # "said Kyiv region's air defence": a verb before a name is weaker evidence than a
             # given name or a title, so it blocks that one mention and is not learnt as a surname
             if tok.lower not in verbs:
@@ -64,19 +64,31 @@ def _capitalised_run(text: str, toks: list[Token], i: int, limit: int) -> list[i
 # ---- matching names -----------------------------------------------------------------
 
 
-def _span_ok(text: str, toks: list[Token], i: int, j: int) -> bool:
-    """Tokens i..j (inclusive) can form one name: capitalised ends, joined by spaces (or the
-    period of "St."), only the last may carry a possessive."""
-    if not (toks[i].capitalised and toks[j].capitalised):
+def _link_ok(text: str, a: Token, b: Token, tails: frozenset[str]) -> bool:
+    """Two neighbouring tokens may belong to one name: joined by spaces (or the period of
+    "St."), the first without a possessive, the second capitalised, a connector ("on") or a
+    lower-case word that ends many Slavic names ("Chasiv yar")."""
+    if a.possessive or not (b.capitalised or b.lower in cues.words("name_connectors")
+                            or b.lower in tails):
         return False
-    for k in range(i, j):
-        a, b = toks[k], toks[k + 1]
-        if a.possessive or not (b.capitalised or b.lower in cues.words("name_connectors")):
-            return False
-        gap = text[a.end:b.start]
-        if not (cues.joined(text, a, b) or gap.startswith(".") and cues.joined_abbrev(a, gap)):
-            return False
-    return True
+    gap = text[a.end:b.start]
+    return cues.joined(text, a, b) or gap.startswith(".") and cues.joined_abbrev(a, gap)
+
+
+def _span_ends(found: Found, i: int, blocked: set[int]) -> list[int]:
+    """The last tokens ``j`` (longest first) for which tokens i..j can form one name: linked
+    as ``_link_ok`` says, none of them blocked, ending in a capitalised word or a tail."""
+    toks, text = found.tokens, found.text
+    if i in blocked or not toks[i].capitalised:
+        return []
+    tails = cues.words("lowercase_name_tails")
+    ends, j = [i], i
+    stop = min(len(toks), i + MAX_WORDS) - 1
+    while j < stop and j + 1 not in blocked and _link_ok(text, toks[j], toks[j + 1], tails):
+        j += 1
+        if toks[j].capitalised or toks[j].lower in tails:
+            ends.append(j)
+    return ends[::-1]
 
 
 def _single_word_blocked(tok: Token, lower_words: set[str]) -> bool:
@@ -105,18 +117,37 @@ def _lookup(gaz: Gazetteer, surface: str, variants: bool) -> tuple[Candidate, ..
 def _match_at(found: Found, gaz: Gazetteer, i: int, blocked: set[int],
               lower_words: set[str]) -> Mention | None:
     text, toks = found.text, found.tokens
-    for variants in (False, True):
-        for j in range(min(len(toks), i + MAX_WORDS) - 1, i - 1, -1):
-            if any(k in blocked for k in range(i, j + 1)) or not _span_ok(text, toks, i, j):
-                continue
+    ends = _span_ends(found, i, blocked)
+    # "In Nova Kakhovka" must not start at "In" through a spelling variant
+    passes = (False,) if fold(toks[i].text) in cues.words("words", "stopnames") else (False, True)
+    for variants in passes:
+        for j in ends:
             if i == j and _single_word_blocked(toks[i], lower_words):
                 continue
-            if variants and fold(toks[i].text) in cues.words("words", "stopnames"):
-                continue  # "In Nova Kakhovka" must not start at "In"
             surface = text[toks[i].start:toks[j].end]
             cands = _lookup(gaz, surface, variants)
+            if cands and i == j and not variants:
+                longer = _opener_variant(found, gaz, i, ends)
+                if longer is not None:
+                    return longer
             if cands or fold(surface) in cues.words("actor_names"):
                 return Mention(toks[i].start, toks[j].end, fold(surface), cands, i, j)
+    return None
+
+
+def _opener_variant(found: Found, gaz: Gazetteer, i: int, ends: list[int]) -> Mention | None:
+    """"Malaya Rohan": a word that opens many compound names ("Malaya", "Velyka") and is a
+    place of its own ("Malaya" in Turkey) yields to the whole name spelt otherwise."""
+    toks = found.tokens
+    if fold(toks[i].text) not in cues.words("compound_openers"):
+        return None
+    for j in ends:
+        if j == i:
+            continue
+        surface = found.text[toks[i].start:toks[j].end]
+        cands = _lookup(gaz, surface, True)
+        if cands:
+            return Mention(toks[i].start, toks[j].end, fold(surface), cands, i, j)
     return None
 
 
@@ -170,12 +201,16 @@ def _fuzzy_in_frames(found: Found, gaz: Gazetteer, blocked: set[int]) -> None:
 
 
 def _lowercase_name_slot(found: Found, i: int) -> bool:
-    """A lower-case word right after "in", "near"... that could be a careless town name."""
+    """A lower-case word right after "in", "near"... that could be a careless town name
+    (asked of every lower-case word: the cheap tests come first)."""
     tok = found.tokens[i]
-    if len(tok.text) < _MIN_LOWERCASE or not tok.text.isalpha() or not tok.text.islower():
+    if i == 0 or len(tok.text) < _MIN_LOWERCASE:
         return False
-    before = cues.words_before(found.text, found.tokens, i, limit=1)
-    return bool(before) and before[0] in cues.words("lowercase_preps") and \
+    prev = found.tokens[i - 1]
+    if prev.lower not in cues.words("lowercase_preps") or not tok.text.isalpha() or \
+            not tok.text.islower():
+        return False
+    return cues.joined(found.text, prev, tok) and \
         fold(tok.text) not in cues.words("words", "stopnames")
 
 
@@ -293,7 +328,15 @@ def _intros(found: Found) -> None:
             m.mode, m.cue = "region", "strong"
         elif m.cue is None and before and cues.strip_fillers(before)[-1:] and \
                 cues.strip_fillers(before)[-1] in cues.words("place_preps"):
-            m.cue, m.prep = "weak", cues.strip_fillers(before)[-1]
+            m.cue, m.prep = "weak", _prep(cues.strip_fillers(before))
+
+
+def _prep(before: list[str]) -> str:
+    """The preposition of a weak cue; "south of", "the shelling of" keep the word before "of"
+    (those say a place is meant, "of" alone does not)."""
+    if before[-1] == "of" and len(before) > 1 and before[-2] in cues.words("of_frames"):
+        return f"{before[-2]} of"
+    return before[-1]
 
 
 def _chains(found: Found) -> list[list[int]]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
-from sitrep.geo import lexicon
+from sitrep.geo import lexicon, salience
 from sitrep.geo.gazetteer import Candidate, Gazetteer
 from sitrep.geo.mention import Found, Mention
 
@@ -369,8 +369,10 @@ def _supported(ctx: _Context, m: Mention, c: Candidate) -> bool:
         return False  # "Nadezhda, a doctor", "Lisa has gone": a given name alone
     if m.lowercase:
         # "fires in kharkiv": only a big town of a country the text names or hints
-        known = c.country == ctx.hint or ctx.has("country", "a", 0, c.country, _group_key(m))
-        return known and (c.kind != "place" or c.population >= _w()["lowercase_population"])
+        hinted = c.country == ctx.hint
+        known = hinted or ctx.has("country", "a", 0, c.country, _group_key(m))
+        least = _w()["lowercase_population_hinted" if hinted else "lowercase_population"]
+        return known and (c.kind != "place" or c.population >= least)
     if m.embedded:
         framed = m.cue == "strong" or m.within is not None or m.head is not None
         # "Mykolaiv Oncology Hospital": a town of some size opening a name that is its own.
@@ -382,14 +384,60 @@ def _supported(ctx: _Context, m: Mention, c: Candidate) -> bool:
     return ctx.has("country", "a", 0, c.country, _group_key(m))
 
 
+def _salience(c: Candidate) -> float:
+    """Among same-named villages, one in a region the news names often is likelier: the
+    same weight per tenfold as the population prior, counted from ``salience.min_articles``
+    up (see ``sitrep.geo.salience``). It only ranks; it never lifts a name over the
+    threshold."""
+    if c.kind != "place":
+        return 0.0
+    w = _w()["salience"]
+    articles = salience.articles(c.admin1)
+    if articles <= w["min_articles"]:
+        return 0.0
+    return float(w["per_log10_articles"]) * math.log10(articles / w["min_articles"])
+
+
+def _regions_in_view(found: Found, ctx: _Context, members: list[int]) -> set[str]:
+    """The regions that hold a group's mentions or that their sentences name."""
+    if not ctx.within_admin1 and not ctx.sentence_admin1s:
+        return set()
+    group = _group_key(found.mentions[members[0]])
+    out: set[str] = set()
+    for k in members:
+        out |= ctx.within_admin1.get(k, set())
+        named = ctx.sentence_admin1s.get(found.mentions[k].sentence, {})
+        out |= {code for code, groups in named.items() if groups - {group}}
+    return out - {""}
+
+
+def _regional_variants(found: Found, gaz: Gazetteer, ctx: _Context, members: list[int],
+                       pool: list[Candidate]) -> list[Candidate]:
+    """"Shirokaya Balka, Kherson Oblast": the name is written exactly as a namesake's
+    elsewhere, and the region named holds none of the entries it met; the ones of that
+    region spelt otherwise ("Shyroka Balka") join."""
+    first = found.mentions[members[0]]
+    # a spelling variant needs a frame (``_supported``): without one, nothing to add
+    if first.mode in ("region", "territory") or \
+            not any(_framed(found.mentions[k]) for k in members):
+        return []
+    regions = _regions_in_view(found, ctx, members)
+    if not regions or any(c.kind == "place" and c.admin1 in regions for c in pool):
+        return []
+    seen = {c.id for c in pool}
+    return [c for c in gaz.variants(first.key)
+            if c.kind == "place" and c.admin1 in regions and c.id not in seen]
+
+
 def _best(found: Found, gaz: Gazetteer, ctx: _Context, members: list[int]) -> Resolved | None:
     """The best candidate for a group of mentions of one name, if it reaches the threshold."""
     first = found.mentions[members[0]]
     pool = _eligible(first, gaz)
     if not pool:
         return None
+    pool += _regional_variants(found, gaz, ctx, members, pool)
     one_country = len({c.country for c in pool}) == 1
-    best: Resolved | None = None
+    scored: list[Resolved] = []
     for c in pool:
         if not any(_supported(ctx, found.mentions[k], c) for k in members):
             continue
@@ -398,9 +446,23 @@ def _best(found: Found, gaz: Gazetteer, ctx: _Context, members: list[int]) -> Re
         base = _prior(c) + _match(c) + _kind_adjust(c, first, pool)
         base += _w()["context"]["one_country"] if one_country else 0.0
         score = base + max(_context_score(ctx, k, found.mentions[k], c) for k in members)
-        if best is None or score > best.score:
-            best = Resolved(members[0], c, score)
-    return best if best is not None and best.score >= _w()["threshold"] else None
+        if score >= _w()["threshold"]:
+            scored.append(Resolved(members[0], c, score))
+    return _top(scored)
+
+
+def _top(scored: list[Resolved]) -> Resolved | None:
+    """The highest score; when that is a town, the town that ranks highest once the news'
+    regions count (``_salience``): it chooses among towns, never a town over a region."""
+    if not scored:
+        return None
+    best = max(scored, key=lambda r: r.score)  # the first of equals, as listed
+    if best.candidate.kind != "place":
+        return best
+    towns = [r for r in scored if r.candidate.kind == "place"]
+    if len(towns) == 1:
+        return best
+    return max(towns, key=lambda r: r.score + _salience(r.candidate))
 
 
 def _pass(found: Found, gaz: Gazetteer, ctx: _Context) -> dict[int, Resolved]:

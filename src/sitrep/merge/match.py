@@ -10,10 +10,7 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import date as day
-from functools import cache
-from importlib import resources
 
-import yaml
 
 THRESHOLD = 0.6
 UNDATED_THRESHOLD = 1.1  # a mention its article cannot date needs more than a shared place
@@ -52,6 +49,8 @@ def _tolerance(m: dict, e: dict) -> int:
     """Dates a text states outright must agree; dates taken from context may be a day off,
     except for country-wide waves, which come daily."""
     exact = {"text", "relative", "same_day"}
+    if m["type"] == "battle":
+        return 1  # fighting goes on: reports a day apart of fighting at one place are one battle
     if m["date_source"] in exact and e.get("date_source") in exact:
         return 0
     return 0 if all(loc["precision"] == "country" for loc in _targets(m)) else 1
@@ -90,27 +89,12 @@ def _pair(a: dict, b: dict) -> tuple[float, str] | None:
     return None
 
 
-@cache
-def _rules() -> dict:
-    return yaml.safe_load((resources.files("sitrep") / "data" / "merge.yaml").read_text(encoding="utf-8"))
-
-
-def _wave(below: list[dict]) -> bool:
-    """Places in several regions of one country: "missiles hit Lviv, Kharkiv and Odesa"."""
-    rules = _rules()
-    regions = {rules["city_regions"].get(loc["admin1"], loc["admin1"]) for loc in below}
-    return len(regions) >= rules["wave_regions"] and None not in regions and len({loc["country"] for loc in below}) == 1
-
-
 def _specific(places: list[dict]) -> list[dict]:
-    """Places below the country when there are any: "Kharkiv, Ukraine" is about Kharkiv; but
-    places in several regions make a country-wide wave, compared as the country."""
+    """Places below the country when there are any: "Kharkiv, Ukraine" is about Kharkiv. (A
+    report naming several regions is compared region by region: extraction cuts a list of
+    places hit into one report per region, so what still names several is one strike on them,
+    not a country-wide wave.)"""
     below = [loc for loc in places if loc["precision"] != "country"]
-    if below and _wave(below):
-        country = below[0]["country"]
-        return [loc for loc in places if loc["precision"] == "country" and loc["country"] == country] or \
-            [{**below[0], "name": country, "admin1": None, "precision": "country", "geonames_id": None,
-              "lat": None, "lon": None}]
     return below or places
 
 
