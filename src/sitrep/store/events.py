@@ -375,10 +375,12 @@ def create_many(conn: sa.Connection, founded: list[tuple[str, dict]]) -> None:
     if not founded:
         return
     take_turn(conn, events)
-    last = conn.execute(sa.select(sa.func.coalesce(sa.func.max(events.c.seq), 0))).scalar_one()
-    conn.execute(events.insert(), [
-        {"id": event_id, "type": e["type"], "subtype": e["subtype"], "date": e["date"],
-         "date_precision": e["date_precision"], "seq": last + k} for k, (event_id, e) in enumerate(founded, 1)])
+    conn.execute(_FOUND, [{"id": event_id, "type": e["type"], "subtype": e["subtype"], "date": e["date"],
+                           "date_precision": e["date_precision"]} for event_id, e in founded])
+
+
+# the seq is read inside the INSERT (as ``create`` does), never before it
+_FOUND = events.insert().values(seq=sa.select(sa.func.coalesce(sa.func.max(events.c.seq), 0) + 1).scalar_subquery())
 
 
 def _events_of(conn: sa.Connection, mention_ids: list[str]) -> dict[str, str | None]:
