@@ -151,7 +151,7 @@ def install_stage_clock(clock: StageClock, store, analysis: pipeline.Analysis) -
     store.dedup_candidates = clock.wrap("dedup (store query)", store.dedup_candidates)
     for name in ("article_for_source", "has_article"):
         setattr(store, name, clock.wrap("store (seen? queries)", getattr(store, name)))
-    for name in ("add_article", "add_source"):
+    for name in ("add_articles", "add_source"):
         setattr(store, name, clock.wrap("store (writes)", getattr(store, name)))
     merge = getattr(pipeline, "merge", None)  # the cross-article event merge, when wired in
     if merge is not None and hasattr(merge, "Merger"):

@@ -184,9 +184,9 @@ def _finish(fresh: list[tuple[Article, str]], future, store: Store, merger: merg
     prepared: list[NewArticle] = []
     for a, d in fresh:
         prepared.append(_with_duplicate(a, d, store, prepared))
+    store.add_articles([(new, found.get(new.article.id, [])) for new in prepared])  # one transaction a batch
     for new in prepared:
         mentions = found.get(new.article.id, [])
-        store.add_article(new, mentions)
         admitted.discard(new.article.id)
         summary.new += 1
         summary.duplicates += new.article.duplicate_of is not None

@@ -84,10 +84,10 @@ def _affected(conn: sa.Connection, new: list[dict]) -> dict[str, dict]:
     while frontier:
         near: dict[str, dict] = {}
         by_event: dict[str, list[tuple[dict, dict]]] = {}
-        for m, anchor in frontier:
-            key = (m["type"], m["date"], frozenset((loc["country"], loc["admin1"]) for loc in m["locations"]))
-            if key not in asked:  # reports of one day and place ask the same question
-                asked[key] = rows.candidates(conn, m)
+        keys = [_question(m) for m, _ in frontier]
+        ask = {k: m for k, (m, _) in zip(keys, frontier) if k not in asked}  # reports of one day and place
+        asked.update(zip(ask, rows.candidates_many(conn, list(ask.values()))))  # ask the same question
+        for (m, anchor), key in zip(frontier, keys):
             for e in asked[key]:
                 if e["id"] not in found and _within(e["date"], anchor["date"]):
                     near[e["id"]] = e
@@ -99,6 +99,11 @@ def _affected(conn: sa.Connection, new: list[dict]) -> dict[str, dict]:
         found.update((e, near[e]) for e in fresh)
         frontier = [(x, fresh[e]) for e in fresh for x in members[e]]
     return found
+
+
+def _question(m: dict) -> tuple:
+    """What the store's candidate query reads of a mention."""
+    return m["type"], m["date"], frozenset((loc["country"], loc["admin1"]) for loc in m["locations"])
 
 
 def _within(value: str | None, anchor: str | None) -> bool:
@@ -115,31 +120,37 @@ def _barred(m: dict, bars: dict[str, set[str]], released: dict[str, list[dict]])
 def _write(conn: sa.Connection, clusters: list[Cluster], old_of: dict[str, str], affected: dict[str, dict],
            new_ids: set[str], bars: dict[str, set[str]]) -> MergeSummary:
     summary = MergeSummary(mentions=len(new_ids))
-    reused = _reuse_ids(clusters, old_of, affected)
-    used = set(reused.values())
+    _name(conn, clusters, old_of, affected, bars)
     held = Counter(old_of.values())
-    written = []
-    for c in clusters:
-        c.id = reused.get(c.order) or _new_id(conn, c, affected, used, len(bars.get(c.members[0]["id"], ())))
-        used.add(c.id)
-        if _unchanged(c, old_of, held, affected):
-            continue  # the same reports as before, and the same date: nothing to write
-        if c.id not in affected:
-            rows.create(conn, c.id, c.event)
-            summary.founded += 1
-        for m in c.members:
-            verdict = c.verdicts[m["id"]]
-            rows.assign(conn, m["id"], c.id, verdict.score, verdict.reason, recount=False)
-            summary.joined += m["id"] in new_ids and verdict.reason != "founded the event"
-        rows.date_event(conn, c.id, c.event["date"], c.event["date_precision"])
-        written.append(c.id)
-    for event_id in written:  # once every report is where it goes
-        rows.count_sources(conn, event_id)
+    written = [c for c in clusters if not _unchanged(c, old_of, held, affected)]
+    founded = [(c.id, c.event) for c in written if c.id not in affected]
+    rows.create_many(conn, founded)
+    summary.founded = len(founded)
+    placed = [(m["id"], c.id, c.verdicts[m["id"]].score, c.verdicts[m["id"]].reason) for c in written for m in c.members]
+    rows.assign_many(conn, placed)
+    summary.joined = sum(m in new_ids and reason != "founded the event" for m, _, _, reason in placed)
+    rows.date_many(conn, [(c.id, c.event["date"], c.event["date_precision"]) for c in written])
+    rows.count_sources_many(conn, [c.id for c in written])  # once every report is where it goes
+    used = {c.id for c in clusters}
     went = {e: Counter(c.id for c in clusters for m in c.members if old_of.get(m["id"]) == e)
             for e in affected.keys() - used}
     for gone, where in sorted(went.items()):
         rows.delete(conn, gone, into=min(where, key=lambda e: (-where[e], e)) if where else None)
     return summary
+
+
+def _name(conn: sa.Connection, clusters: list[Cluster], old_of: dict[str, str], affected: dict[str, dict],
+          bars: dict[str, set[str]]) -> None:
+    """Give every cluster its id: the old event's it holds most reports of, else its founder's."""
+    reused = _reuse_ids(clusters, old_of, affected)
+    used = set(reused.values())
+    tries = {c.order: len(bars.get(c.members[0]["id"], ())) for c in clusters if c.order not in reused}
+    first = {c.order: event_id_for(c.members[0]["id"], tries[c.order]) for c in clusters if c.order in tries}
+    stored = rows.taken_ids(conn, list(first.values()))
+    known = {i: i in stored for i in first.values()}  # whether the store has it: asked once for all
+    for c in clusters:
+        c.id = reused.get(c.order) or _new_id(conn, c, affected, used, known, tries[c.order])
+        used.add(c.id)
 
 
 def _unchanged(c: Cluster, old_of: dict[str, str], held: Counter, affected: dict[str, dict]) -> bool:
@@ -164,13 +175,15 @@ def _reuse_ids(clusters: list[Cluster], old_of: dict[str, str], affected: dict[s
     return taken
 
 
-def _new_id(conn: sa.Connection, c: Cluster, affected: dict[str, dict], used: set[str], attempt: int) -> str:
-    """The id a founder's event gets (``attempt`` counts the events it was taken out of)."""
+def _new_id(conn: sa.Connection, c: Cluster, affected: dict[str, dict], used: set[str],
+            known: dict[str, bool], attempt: int) -> str:
+    """The id a founder's event gets (``attempt`` counts the events it was taken out of);
+    ``known`` says for some ids whether the store has them."""
     founder = c.members[0]["id"]
     while True:
         candidate = event_id_for(founder, attempt)
-        free = candidate in affected or rows.get(conn, candidate) is None
-        if free and candidate not in used:
+        stored = known[candidate] if candidate in known else rows.get(conn, candidate) is not None
+        if candidate not in used and (candidate in affected or not stored):
             return candidate
         attempt += 1
 

@@ -70,19 +70,34 @@ def _article_row(a: Article) -> dict:
 
 
 def insert(conn: sa.Connection, new: NewArticle) -> None:
-    a = new.article
+    insert_many(conn, [new])
+
+
+def insert_many(conn: sa.Connection, news: list[NewArticle]) -> None:
+    """Articles with their signatures, buckets and sources; their seqs follow this order."""
+    if not news:
+        return
     take_turn(conn, articles)  # the next seq is read and written by one writer at a time
-    next_seq = sa.select(sa.func.coalesce(sa.func.max(articles.c.seq), 0) + 1).scalar_subquery()
-    conn.execute(articles.insert().values(**_article_row(a), seq=next_seq))
-    conn.execute(minhashes.insert().values(article_id=a.id, signature=new.signature))
-    if new.buckets:
-        conn.execute(minhash_bands.insert(), [{"band": b, "bucket": k, "article_id": a.id} for b, k in new.buckets])
-    insert_source(conn, a.source, new.digest, a.id)
+    # each row's seq is read inside its INSERT: a SELECT before it would run outside the
+    # write lock on SQLite, and a writer beside it could take the same seq
+    conn.execute(_INSERT_ARTICLE, [_article_row(n.article) for n in news])
+    conn.execute(minhashes.insert(), [{"article_id": n.article.id, "signature": n.signature} for n in news])
+    bands = [{"band": b, "bucket": k, "article_id": n.article.id} for n in news for b, k in n.buckets]
+    if bands:
+        conn.execute(minhash_bands.insert(), bands)
+    latest = {storable(n.article.source): (n.digest, n.article.id) for n in news}  # a source read twice: its last text
+    conn.execute(_FORGET_SOURCE, [{"source": s} for s in latest])
+    conn.execute(sources.insert(), [{"source": s, "digest": d, "article_id": a} for s, (d, a) in latest.items()])
+
+
+_INSERT_ARTICLE = articles.insert().values(
+    seq=sa.select(sa.func.coalesce(sa.func.max(articles.c.seq), 0) + 1).scalar_subquery())
+_FORGET_SOURCE = sources.delete().where(sources.c.source == sa.bindparam("source"))
 
 
 def insert_source(conn: sa.Connection, source: str, digest: str, article_id: str) -> None:
     source = storable(source)
-    conn.execute(sources.delete().where(sources.c.source == source))
+    conn.execute(_FORGET_SOURCE, {"source": source})
     conn.execute(sources.insert().values(source=source, digest=digest, article_id=article_id))
 
 

@@ -94,9 +94,13 @@ class Store:
 
     def add_article(self, record: "article_rows.NewArticle", mentions=()) -> None:
         """Write an article with everything derived from it in one transaction."""
+        self.add_articles([(record, list(mentions))])
+
+    def add_articles(self, items: "list[tuple[article_rows.NewArticle, list]]") -> None:
+        """Write articles, each with its mentions, in one transaction: all or none of them."""
         with self.engine.begin() as conn:
-            article_rows.insert(conn, record)
-            mention_rows.insert_many(conn, mentions)
+            article_rows.insert_many(conn, [record for record, _ in items])
+            mention_rows.insert_many(conn, [m for _, mentions in items for m in mentions])
 
     def add_source(self, source: str, digest: str, article_id: str) -> None:
         with self.engine.begin() as conn:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from datetime import date as day
 
 import sqlalchemy as sa
@@ -54,6 +55,92 @@ def candidates(conn: sa.Connection, mention: dict, days: int = 2) -> list[dict]:
         return []
     q = sa.select(events).where(same_type, sa.or_(*near)).order_by(events.c.seq.desc())
     return [dict(r._mapping) for r in conn.execute(q) if _overlaps(r.date, mention["date"], days)]
+
+
+def candidates_many(conn: sa.Connection, wanted: list[dict], days: int = 2) -> list[list[dict]]:
+    """``candidates`` for many mentions, with a few queries: the events of each type in the
+    windows of days the mentions span and those of their places (a superset), then sifted in
+    memory exactly as ``candidates`` asks."""
+    found: list[list[dict]] = [[] for _ in wanted]
+    for kind in sorted({m["type"] for m in wanted}):
+        which = [i for i, m in enumerate(wanted) if m["type"] == kind]
+        pool = _Pool(*_pool(conn, kind, [wanted[i] for i in which], days))
+        for i in which:
+            found[i] = pool.sift(wanted[i], days)
+    return found
+
+
+def _pool(conn: sa.Connection, kind: str, wanted: list[dict], days: int) -> tuple[list[dict], dict]:
+    """Events of a type that any of ``wanted`` may ask for, and the (regions, countries) of
+    those whose places matter."""
+    spans = sorted((lo - days - LONGEST, hi + days) for lo, hi in filter(None, (date_span(m["date"]) for m in wanted))
+                   if hi - lo <= LONGEST)  # a longer span is near no dated event (``_overlaps``)
+    windows: list[list[int]] = []
+    for lo, hi in spans:
+        if windows and lo <= windows[-1][1] + 1:
+            windows[-1][1] = max(windows[-1][1], hi)
+        else:
+            windows.append([lo, hi])
+    near = [events.c.date.between(day.fromordinal(lo).isoformat(), day.fromordinal(hi).isoformat() + "~")
+            for lo, hi in windows]
+    admin1s = {loc["admin1"] for m in wanted for loc in m["locations"] if loc["admin1"]}
+    undated = [m for m in wanted if not m["date"]]
+    countries = {loc["country"] for m in undated for loc in m["locations"] if loc["country"]}
+    if undated:  # an undated mention asks for the events of its places, dated or not
+        near += [_sharing(places.c.admin1, admin1s)] if admin1s else []
+        near += [_sharing(places.c.country, countries)] if countries else []
+    elif admin1s:
+        near.append(events.c.date.is_(None) & _sharing(places.c.admin1, admin1s))
+    by_id: dict[str, dict] = {}
+    for i in range(0, len(near), 50):  # SQLite caps the depth of an expression
+        q = sa.select(events).where(events.c.type == kind, sa.or_(*near[i:i + 50]))
+        by_id.update((r.id, dict(r._mapping)) for r in conn.execute(q))
+    rows = list(by_id.values())
+    return rows, _places_of(conn, [r["id"] for r in rows if undated or r["date"] is None])
+
+
+def _places_of(conn: sa.Connection, event_ids: list[str]) -> dict[str, tuple[set, set]]:
+    """event id -> (the regions, the countries) its reports name."""
+    out: dict[str, tuple[set, set]] = {}
+    for i in range(0, len(event_ids), 5000):
+        q = (sa.select(mentions.c.event_id, places.c.admin1, places.c.country)
+             .join(places, places.c.mention_id == mentions.c.id).where(mentions.c.event_id.in_(event_ids[i:i + 5000])))
+        for event_id, admin1, country in conn.execute(q):
+            regions, lands = out.setdefault(event_id, (set(), set()))
+            regions.add(admin1)
+            lands.add(country)
+    return out
+
+
+class _Pool:
+    """Events looked up as ``candidates`` asks: dated ones by date, all by their places."""
+
+    def __init__(self, rows: list[dict], where: dict[str, tuple[set, set]]) -> None:
+        self.dated = sorted((r for r in rows if r["date"] is not None), key=lambda r: r["date"])
+        self.dates = [r["date"] for r in self.dated]
+        self.by_place: dict[tuple[str, str], list[dict]] = {}
+        for r in rows:
+            regions, lands = where.get(r["id"], ((), ()))
+            for key in {("admin1", x) for x in regions} | {("country", x) for x in lands}:
+                self.by_place.setdefault(key, []).append(r)
+
+    def _of(self, field: str, values: set[str]) -> list[dict]:
+        return [r for v in values for r in self.by_place.get((field, v), [])]
+
+    def sift(self, mention: dict, days: int) -> list[dict]:
+        admin1s = {loc["admin1"] for loc in mention["locations"] if loc["admin1"]}
+        if mention["date"]:
+            lo, hi = date_span(mention["date"])
+            first, last = (day.fromordinal(x).isoformat() for x in (lo - days, hi + days))
+            earliest = day.fromordinal(lo - days - LONGEST).isoformat()
+            span = self.dated[bisect_left(self.dates, earliest):bisect_right(self.dates, last + "~")]
+            hits = [r for r in span if r["date"] >= first or r["date_precision"] in ("range", "month")]
+            hits += [r for r in self._of("admin1", admin1s) if r["date"] is None]
+        else:
+            countries = {loc["country"] for loc in mention["locations"] if loc["country"]}
+            hits = self._of("admin1", admin1s) + self._of("country", countries)
+        unique = {r["id"]: r for r in hits}.values()
+        return [r for r in sorted(unique, key=lambda r: -r["seq"]) if _overlaps(r["date"], mention["date"], days)]
 
 
 def _overlaps(value: str | None, other: str | None, days: int) -> bool:
@@ -261,3 +348,99 @@ def delete(conn: sa.Connection, event_id: str, into: str | None = None) -> None:
     conn.execute(event_aliases.update().where(event_aliases.c.event_id == event_id).values(event_id=into))
     conn.execute(event_aliases.delete().where(event_aliases.c.old_id == event_id))
     conn.execute(event_aliases.insert().values(old_id=event_id, event_id=into))
+
+
+# ---- a merge's writes, many rows per statement ------------------------------------------------
+# The same rows as create/assign/date_event/count_sources one by one (a merge of a whole corpus
+# places thousands of reports: one statement per row was most of its time).
+
+_CHUNK = 5000  # ids per IN list
+
+
+def _chunks(items: list) -> list[list]:
+    return [items[i:i + _CHUNK] for i in range(0, len(items), _CHUNK)]
+
+
+def taken_ids(conn: sa.Connection, ids: list[str]) -> set[str]:
+    """Which of these ids an event has, or an absorbed event had (``get`` finds both)."""
+    out: set[str] = set()
+    for part in _chunks(sorted(set(ids))):
+        out.update(conn.execute(sa.select(events.c.id).where(events.c.id.in_(part))).scalars())
+        out.update(conn.execute(sa.select(event_aliases.c.old_id).where(event_aliases.c.old_id.in_(part))).scalars())
+    return out
+
+
+def create_many(conn: sa.Connection, founded: list[tuple[str, dict]]) -> None:
+    """Found events (id, the event's type, subtype and date), their seqs in this order."""
+    if not founded:
+        return
+    take_turn(conn, events)
+    conn.execute(_FOUND, [{"id": event_id, "type": e["type"], "subtype": e["subtype"], "date": e["date"],
+                           "date_precision": e["date_precision"]} for event_id, e in founded])
+
+
+# the seq is read inside the INSERT (as ``create`` does), never before it
+_FOUND = events.insert().values(seq=sa.select(sa.func.coalesce(sa.func.max(events.c.seq), 0) + 1).scalar_subquery())
+
+
+def _events_of(conn: sa.Connection, mention_ids: list[str]) -> dict[str, str | None]:
+    out: dict[str, str | None] = {}
+    for part in _chunks(mention_ids):
+        out.update(conn.execute(sa.select(mentions.c.id, mentions.c.event_id).where(mentions.c.id.in_(part))).all())
+    return out
+
+
+def _names_of_many(conn: sa.Connection, mention_ids: list[str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {m: [] for m in mention_ids}
+    for part in _chunks(mention_ids):
+        for q in (sa.select(mentions.c.id, mentions.c.claimant).where(mentions.c.id.in_(part)),
+                  sa.select(figures.c.mention_id, figures.c.claimant).where(figures.c.mention_id.in_(part))):
+            for mention_id, name in conn.execute(q):
+                out[mention_id].append(name)
+    return out
+
+
+def assign_many(conn: sa.Connection, placed: list[tuple[str, str, float, str]]) -> None:
+    """``assign(..., recount=False)`` for many (mention id, event id, score, reason)."""
+    if not placed:
+        return
+    now = _events_of(conn, [m for m, *_ in placed])
+    moving = [{"mention": m, "event": e} for m, e, *_ in placed if now.get(m) != e]
+    if moving:
+        for statement in _MOVE:
+            conn.execute(statement, moving)
+        conn.execute(_UNINDEX, [{"mention": r["mention"]} for r in moving])
+        names = _names_of_many(conn, [r["mention"] for r in moving])
+        words = [w for r in moving for w in _word_rows(r["mention"], r["event"], names[r["mention"]])]
+        for part in _chunks(words):
+            conn.execute(claimant_words.insert(), part)
+    conn.execute(merges.delete().where(merges.c.mention_id == sa.bindparam("mention")),
+                 [{"mention": m} for m, *_ in placed])
+    conn.execute(merges.insert(), [{"mention_id": m, "event_id": e, "score": s, "reason": r} for m, e, s, r in placed])
+
+
+_REDATE = events.update().where(events.c.id == sa.bindparam("event")).values(
+    date=sa.bindparam("date"), date_precision=sa.bindparam("precision"))
+_LENT = (mentions.c.event_id == sa.bindparam("event")) & (mentions.c.date.is_(None) | (mentions.c.date_source == "borrowed"))
+_LEND = mentions.update().where(_LENT).values(date=sa.bindparam("date"), date_precision=sa.bindparam("precision"),
+                                              date_source="borrowed")
+_TAKE_BACK = mentions.update().where(_LENT).values(date=None, date_precision="unknown", date_source="none")
+
+
+def date_many(conn: sa.Connection, dated: list[tuple[str, str | None, str]]) -> None:
+    """``date_event`` for many (event id, date, precision)."""
+    if not dated:
+        return
+    rows = [{"event": e, "date": d, "precision": p} for e, d, p in dated]
+    conn.execute(_REDATE, rows)
+    lend = [r for r in rows if r["date"]]
+    take_back = [{"event": r["event"]} for r in rows if not r["date"]]
+    if lend:
+        conn.execute(_LEND, lend)
+    if take_back:
+        conn.execute(_TAKE_BACK, take_back)
+
+
+def count_sources_many(conn: sa.Connection, event_ids: list[str]) -> None:
+    if event_ids:
+        conn.execute(_COUNT_ONE, [{"event": e} for e in event_ids])
