@@ -7,9 +7,11 @@
 2. The store measured, ``--db``: reused when it holds ``--events`` events already; otherwise
    (it must then be empty) filled with copies of the base until it does. Copy k gets new ids
    (article, mention, event: a hash of the old id and k), every date moved k x 35 days later
-   (months by whole months), seqs after those of copy k-1; mentions, places, figures and merge
-   reasons follow their copied article and event. The word index fills as articles are
-   written, as in an ingest. On PostgreSQL the tables are then ANALYZEd (autovacuum would).
+   (months by whole months), seqs after those of copy k-1; mentions, places, figures, merge
+   reasons and claimant words follow their copied article and event. The word index fills as
+   articles are written, as in an ingest. On PostgreSQL the tables are then VACUUMed and
+   ANALYZEd, as autovacuum does to tables that grew (its visibility map lets index-only scans
+   skip the rows).
    Ingest-only tables (sources, MinHash) are not copied.
 3. Opens the app (``sitrep.web.app.create_app``) in process, and per kind of request sends
    ``--requests`` requests one at a time through httpx's ASGITransport, parameters drawn from
@@ -40,7 +42,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from sitrep.store import Store
-from sitrep.store.schema import articles, events, figures, mention_weapons, merges, mentions, places
+from sitrep.store.schema import (articles, claimant_words, events, figures, mention_weapons, merges, mentions,
+                                 places)
 from sitrep.web.app import create_app
 
 SHARED = Path(os.environ.get("SITREP_SHARED", ROOT.parent / "shared"))
@@ -119,13 +122,13 @@ class Copier:
     def event(self, r: dict) -> dict:
         return r | {"id": self.id(r["id"]), "date": shift(r["date"], self.days), "seq": r["seq"] + self.event_seq}
 
-    def of_event(self, r: dict) -> dict:  # places, figures, weapons, merge reasons
+    def of_event(self, r: dict) -> dict:  # places, figures, weapons, merge reasons, claimant words
         return r | {"mention_id": self.id(r["mention_id"]), "event_id": self.id(r["event_id"])}
 
 
 COPIED = ((articles, Copier.article), (events, Copier.event), (mentions, Copier.mention),
           (places, Copier.of_event), (mention_weapons, Copier.of_event), (figures, Copier.of_event),
-          (merges, Copier.of_event))
+          (merges, Copier.of_event), (claimant_words, Copier.of_event))
 
 
 def read_base(base: str) -> dict[str, list[dict]]:
@@ -158,9 +161,9 @@ def replicate(base: str, db: str, wanted: int) -> None:
                     for part in chunks(rows[table.name]):
                         conn.execute(table.insert(), [copy(copier, r) for r in part])
             print(f"  copy {k + 1}/{copies}  {time.perf_counter() - started:.0f} s", flush=True)
-        if store.dialect == "postgresql":
-            with store.engine.begin() as conn:
-                conn.exec_driver_sql("ANALYZE")
+        if store.dialect == "postgresql":  # VACUUM cannot run inside a transaction
+            with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("VACUUM ANALYZE")
     finally:
         store.close()
     print(f"store: filled in {time.perf_counter() - started:.0f} s")

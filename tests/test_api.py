@@ -106,10 +106,18 @@ def narrowing(world, expected: set[str]) -> set[str]:
 # ---- the events list ----------------------------------------------------------------------
 
 
+def unlisted(item: dict) -> dict:
+    """A list's event as the export writes it: ``n_mentions`` is the list's own (and the
+    seeds' events have fewer mentions than a list gives)."""
+    assert item["n_mentions"] == len(item["mentions"])
+    return {k: v for k, v in item.items() if k != "n_mentions"}
+
+
 def test_events_are_the_export_records(world):
     body = world["api"].get("/api/events", limit=500).json()
     assert body["total"] == len(world["events"]) == len(body["items"])
-    assert sorted(body["items"], key=lambda e: e["id"]) == sorted(world["events"], key=lambda e: e["id"])
+    items = [unlisted(e) for e in body["items"]]
+    assert sorted(items, key=lambda e: e["id"]) == sorted(world["events"], key=lambda e: e["id"])
     schemas.EventPage.model_validate(body)  # the documented shape is the real one
 
 

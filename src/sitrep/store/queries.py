@@ -15,7 +15,6 @@ import sqlalchemy as sa
 
 from sitrep.merge.claims import UNIT_FAMILY
 from sitrep.store import events as event_rows
-from sitrep.store.mentions import dicts
 from sitrep.store.schema import (UNDATED, article_words, articles, claimant_words, events, figures, mention_weapons,
                                  merges, mentions, places, text_config)
 
@@ -68,10 +67,14 @@ class Condition(NamedTuple):
     """A filter on events in two equivalent forms: ``among`` collects the events that pass
     from another table's index once (an IN list), ``each`` asks event by event (EXISTS). A
     count takes the first; a page of a filter most events pass takes the second on SQLite, which
-    then stops after the page instead of collecting tens of thousands of events first."""
+    then stops after the page instead of collecting tens of thousands of events first.
+    ``ids``, where given, reads the ids of passing events (repeated, in no order) from the
+    filter's own index, so that a capped count can stop after enough of them."""
 
     among: sa.ColumnElement
     each: sa.ColumnElement
+    ids: sa.Select | sa.TextualSelect | None = None  # one column, event_id
+    leads: bool = False  # a count reads ``ids`` even beside other conditions (a word search)
 
 
 def _on_events(where: sa.ColumnElement) -> Condition:
@@ -83,7 +86,7 @@ def _through(event_id: sa.Column, *where: sa.ColumnElement, source: sa.FromClaus
     carries in rows meeting ``where``."""
     q = sa.select(event_id).where(*where)
     q = q.select_from(source) if source is not None else q
-    return Condition(events.c.id.in_(q), q.where(event_id == events.c.id).exists())
+    return Condition(events.c.id.in_(q), q.where(event_id == events.c.id).exists(), q)
 
 
 def _bbox_condition(bbox: tuple[float, float, float, float]) -> Condition:
@@ -104,14 +107,12 @@ def _claimant_conditions(claimant: str) -> list[Condition]:
     word = claimant_words.c.word
     conds = [_through(claimant_words.c.event_id, word >= w, word < w[:-1] + chr(ord(w[-1]) + 1)) for w in words]
     # asked event by event, a prefix's range would be read again for each event: always collect
-    return [Condition(c.among, c.among) for c in conds]
+    return [Condition(c.among, c.among, c.ids) for c in conds]
 
 
-def _sqlite_words(terms: list[str]) -> sa.ColumnElement:
-    """Articles whose FTS5 row matches every term (each quoted: FTS5 syntax stays out)."""
-    match = " ".join(f'"{t.rstrip("*")}"' + ("*" if t.endswith("*") else "") for t in terms)
-    seqs = sa.text("SELECT rowid FROM article_fts WHERE article_fts MATCH :match").bindparams(match=match)
-    return articles.c.seq.in_(seqs.columns(sa.column("rowid", sa.Integer)))
+def _fts_match(terms: list[str]) -> str:
+    """The terms as an FTS5 query, each quoted so that FTS5's syntax stays out."""
+    return " ".join(f'"{t.rstrip("*")}"' + ("*" if t.endswith("*") else "") for t in terms)
 
 
 def _pg_term(term: str) -> sa.ColumnElement:
@@ -135,17 +136,44 @@ def _pg_words(terms: list[str]) -> sa.ColumnElement:
     return article_words().op("@@")(query)
 
 
+# SQLite, written out: its planner must be told the join order (CROSS JOIN) and the covering
+# index (INDEXED BY, which SQLAlchemy's SQLite dialect does not write).
+_FTS_SEQS = "SELECT rowid FROM article_fts WHERE article_fts MATCH :words"
+# every match, read in rowid order and lazily: a LIMIT above stops it
+_FTS_EVENTS = ("SELECT mentions.event_id AS event_id FROM article_fts "
+               "CROSS JOIN articles INDEXED BY ix_read_articles_seq_id ON articles.seq = article_fts.rowid "
+               "CROSS JOIN mentions ON mentions.article_id = articles.id WHERE article_fts MATCH :words")
+# from one event's mentions to their articles' seqs, each looked up among the matches (collected
+# once per query); "+ 0" keeps SQLite from walking every match per event through the seq index
+_FTS_EACH = (f"EXISTS (SELECT 1 FROM mentions "
+             f"CROSS JOIN articles INDEXED BY ix_read_articles_id ON articles.id = mentions.article_id "
+             f"WHERE mentions.event_id = events.id AND articles.seq + 0 IN ({_FTS_SEQS}))")
+
+
+def _sqlite_text_condition(terms: list[str]) -> Condition:
+    """FTS5 finds article seqs; collected, each match leads to its id and its events; event by
+    event, the event's articles are looked up among the matches."""
+    words = sa.bindparam("words", _fts_match(terms))
+    ids = sa.text(_FTS_EVENTS).bindparams(words).columns(sa.column("event_id", events.c.id.type))
+    return Condition(events.c.id.in_(ids), sa.text(_FTS_EACH).bindparams(words), ids, leads=True)
+
+
+def _pg_text_condition(terms: list[str]) -> Condition:
+    """The events of the matching articles, collected: PostgreSQL chooses how (by the word's
+    frequency), and is never asked event by event. Not streamed for a count: a word in most
+    articles costs ~1 s at 100k events whichever way (each mention's article's vector tested,
+    or every match read off the GIN index before any is counted), and streaming was no
+    quicker."""
+    joined = mentions.join(articles, articles.c.id == mentions.c.article_id)
+    among = events.c.id.in_(sa.select(mentions.c.event_id).select_from(joined).where(_pg_words(terms)))
+    return Condition(among, among)
+
+
 def _text_condition(dialect: str, q: str) -> Condition:
     terms = search_terms(q)
     if not terms:
         raise ValueError(f"the search {q!r} has no words in it")
-    found = _sqlite_words(terms) if dialect == "sqlite" else _pg_words(terms)
-    q = (sa.select(mentions.c.event_id).select_from(mentions.join(articles, articles.c.id == mentions.c.article_id))
-         .where(found)
-         # from a matching seq to its id without reading the article (SQLite prefers the unique index)
-         .with_hint(articles, "INDEXED BY ix_read_articles_seq_id", "sqlite"))
-    among = events.c.id.in_(q)
-    return Condition(among, among)  # asked event by event, SQLite would run the word search for each
+    return _sqlite_text_condition(terms) if dialect == "sqlite" else _pg_text_condition(terms)
 
 
 def filter_conditions(conn: sa.Connection, flt: EventFilter) -> list[Condition]:
@@ -211,9 +239,27 @@ class Found(NamedTuple):
     ids: list[str]
 
 
+def _leading(conds: list[Condition]) -> Condition | None:
+    """The condition a count reads its events off: a word search, or the only condition."""
+    if len(conds) == 1 and conds[0].ids is not None:
+        return conds[0]
+    return next((c for c in conds if c.leads), None)
+
+
 def _count(conn: sa.Connection, conds: list[Condition], cap: int) -> int:
-    """The matches counted up to ``cap`` + 1: past ``cap`` the count stops."""
-    matching = sa.select(events.c.id).where(*(c.among for c in conds)).limit(cap + 1).subquery()
+    """The matches counted up to ``cap`` + 1: past ``cap`` the count stops. A condition that
+    reads its events' ids off its own index gives them (the only one; a word search beside
+    others, which are tested per match), each counted once, until there are enough: a word
+    found in most articles then reads ``cap`` + 1 events' worth of matches, not all of them."""
+    driving = _leading(conds)
+    if driving is None:
+        matching = sa.select(events.c.id).where(*(c.among for c in conds)).limit(cap + 1).subquery()
+    else:
+        event_id = driving.ids.subquery("found").c.event_id
+        others = [c.among for c in conds if c is not driving]
+        # a mention's event always exists (an event goes when its last mention leaves)
+        passing = [sa.select(events.c.id).where(events.c.id == event_id, *others).exists()] if others else []
+        matching = sa.select(event_id).where(event_id.is_not(None), *passing).distinct().limit(cap + 1).subquery()
     return conn.execute(sa.select(sa.func.count()).select_from(matching)).scalar_one()
 
 
@@ -244,22 +290,77 @@ def find_events(conn: sa.Connection, flt: EventFilter, sort: str = "-date", limi
     return Found(total, exact, [r[0] for r in conn.execute(page)])
 
 
+def _dicts(result: sa.CursorResult) -> list[dict]:
+    """Rows as dicts, fetched at once (a page of events reads thousands of rows: one fetch
+    per row costs more than building them)."""
+    keys = list(result.keys())
+    return [dict(zip(keys, row)) for row in result.all()]
+
+
 def _reasons(conn: sa.Connection, event_ids: list[str]) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {e: [] for e in event_ids}
     q = sa.select(merges).where(merges.c.event_id.in_(event_ids)).order_by(merges.c.mention_id)
-    for row in dicts(conn.execute(q)):
+    for row in _dicts(conn.execute(q)):
         out[row["event_id"]].append(row)
     return out
 
 
+# A page's events are built (``export.records.event_record``, ``merge.claims.figure_claims``) from
+# these columns of their mentions, places and figures: not the evidence quotes (the bulk of a
+# mention's row, and of reading it: JSON), which only the event's own page shows.
+_MEMBER_COLUMNS = [mentions.c[k] for k in ("id", "article_id", "event_id", "initiator", "target", "claimant",
+                                           "weapons")]
+_CHILD_COLUMNS = {
+    places: [places.c[k] for k in ("name", "country", "admin1", "lat", "lon", "precision", "role", "geonames_id")],
+    figures: [figures.c[k] for k in ("kind", "value", "value_max", "qualifier", "unit", "claimant", "text")],
+}
+
+
+def _children(conn: sa.Connection, table: sa.Table, mention_ids: list[str]) -> dict[str, list[dict]]:
+    """Places or figures of these mentions, in their order (as ``mentions.iter_rows`` gives them)."""
+    q = (sa.select(table.c.mention_id, *_CHILD_COLUMNS[table]).where(table.c.mention_id.in_(mention_ids))
+         .order_by(table.c.mention_id, table.c.seq))
+    out: dict[str, list[dict]] = {}
+    for d in _dicts(conn.execute(q)):
+        out.setdefault(d.pop("mention_id"), []).append(d)
+    return out
+
+
+def _members(conn: sa.Connection, event_ids: list[str]) -> dict[str, list[dict]]:
+    """The mentions of these events, as ``events.members`` gives them but with only the columns
+    a record is built from."""
+    where = mentions.c.event_id.in_(event_ids)
+    rows = _dicts(conn.execute(sa.select(*_MEMBER_COLUMNS).where(where).order_by(mentions.c.article_id, mentions.c.id)))
+    ids = [r["id"] for r in rows]  # a list: as a subquery, PostgreSQL scans every figure to hash-join them
+    figs, locs = _children(conn, figures, ids), _children(conn, places, ids)
+    out: dict[str, list[dict]] = {e: [] for e in event_ids}
+    for r in rows:
+        out[r["event_id"]].append({**r, "figures": figs.get(r["id"], []), "locations": locs.get(r["id"], [])})
+    return out
+
+
+# SQLite takes the unique index on ids and reads hundreds of article rows; this index has it all
+_ROOTS = sa.text("SELECT id, duplicate_of, outlet FROM articles INDEXED BY ix_read_articles_id "
+                 "WHERE id IN :ids").bindparams(sa.bindparam("ids", expanding=True))
+
+
+def _article_roots(conn: sa.Connection, article_ids: set[str]) -> dict[str, tuple[str, str | None]]:
+    """``events.article_roots``: article id -> (the article it copies or itself, its outlet)."""
+    if conn.dialect.name != "sqlite":
+        return event_rows.article_roots(conn, article_ids)
+    rows = conn.execute(_ROOTS, {"ids": sorted(article_ids)}) if article_ids else []
+    return {r[0]: (r[1] or r[0], r[2]) for r in rows}
+
+
 def load_events(conn: sa.Connection, event_ids: list[str]) -> list[EventRows]:
     """The events with these ids, in this order, each with what its record is built from;
-    the same rows ``Store.get_event`` gives, fetched with a few queries for the whole page."""
+    the rows ``Store.get_event`` gives (only what the record reads of them), fetched with a
+    few queries for the whole page."""
     if not event_ids:
         return []
     found = {r.id: dict(r._mapping) for r in conn.execute(sa.select(events).where(events.c.id.in_(event_ids)))}
-    members = event_rows.members(conn, event_ids)
-    roots = event_rows.article_roots(conn, {m["article_id"] for ms in members.values() for m in ms})
+    members = _members(conn, event_ids)
+    roots = _article_roots(conn, {m["article_id"] for ms in members.values() for m in ms})
     reasons = _reasons(conn, event_ids)
     return [EventRows(found[e], members[e], {m["article_id"]: roots[m["article_id"]] for m in members[e]},
                       reasons[e]) for e in event_ids if e in found]

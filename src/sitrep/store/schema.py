@@ -41,6 +41,10 @@ sa.Index("ix_articles_published", articles.c.published)
 sa.Index("ix_articles_seq", articles.c.seq, unique=True)
 # word matches come back as seqs (the FTS5 rowid); mentions point at ids
 sa.Index("ix_read_articles_seq_id", articles.c.seq, articles.c.id)
+# and back, with what a page of events reads of its articles (store.events.article_roots): the
+# word search asked event by event goes from a mention's article id to its seq, which sits after
+# the texts (read from the row, it drags their overflow pages in); a page reads hundreds of rows
+sa.Index("ix_read_articles_id", articles.c.id, articles.c.seq, articles.c.duplicate_of, articles.c.outlet)
 
 # Every source an article was read from, so that a re-run can skip what it has seen.
 sources = sa.Table(
@@ -167,6 +171,8 @@ sa.Index("ix_read_events_earliest", UNDATED, events.c.date, events.c.seq)
 sa.Index("ix_read_events_sources", events.c.sources.desc(), UNDATED, events.c.date.desc(), events.c.seq)
 sa.Index("ix_read_events_type_latest", events.c.type, UNDATED, events.c.date.desc(), events.c.seq)
 sa.Index("ix_read_events_date_type", events.c.date, events.c.type)  # daily counts, read in order
+# a type among the events another filter collects, in id order (PostgreSQL merges the two indexes)
+sa.Index("ix_read_events_type_id", events.c.type, events.c.id)
 
 # Why each mention joined its event: kept so a wrong merge can be understood and undone.
 # Each lower-cased word of a claimant (of a mention or one of its figures) beside the event of

