@@ -27,6 +27,7 @@ from sitrep.model import Article, EventDate, Figure, Mention, Place, Span, Weapo
 from sitrep.store import Store
 from sitrep.store import articles as article_rows
 from sitrep.store import events as event_rows
+from sitrep.store import mentions as mention_rows
 from sitrep.store.articles import NewArticle
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -259,3 +260,23 @@ def test_concurrent_writers_take_the_next_seq_in_turn(db_url):
         event_seqs = dict(conn.execute(sa.text("SELECT id, seq FROM events")).all())
     assert seqs == {one.article.id: 1, two.article.id: 2}
     assert event_seqs == {"event-a": 1, "event-b": 2}
+
+
+@pytest.mark.slow
+def test_a_merge_asks_for_many_mentions_what_it_asks_for_each(db_url, corpus, analysis, tmp_path):
+    """``candidates_many`` (what a merge runs) gives each mention what ``candidates`` gives it,
+    for the stored mentions as dated, undated, moved a few days and given a month."""
+    ingest(db_url, [corpus / "seeds", _news_slice(corpus, tmp_path)], analysis)
+    with opened(db_url) as store, store.engine.connect() as conn:
+        stored = [m for m in mention_rows.iter_rows(conn) if m["type"]]
+        asked = []
+        for m in stored:
+            asked.append(m)
+            asked.append({**m, "date": None})
+            if m["date"] and len(m["date"]) == 10:
+                asked.append({**m, "date": m["date"][:7]})
+                asked.append({**m, "date": f"{m['date']}/{m['date'][:8]}28" if m["date"][8:] < "28" else m["date"]})
+        many = event_rows.candidates_many(conn, asked)
+        one_by_one = [event_rows.candidates(conn, m) for m in asked]
+    assert sum(map(len, one_by_one)) > len(asked)  # the store has events near most of them
+    assert [[e["id"] for e in found] for found in many] == [[e["id"] for e in found] for found in one_by_one]
