@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from sitrep.clean import article_id, clean
-from sitrep.extract import Extractor
+from sitrep.extract import Extractor, _distinct_ids
 from sitrep.extract.candidates import clauses
 from sitrep.extract.claimants import attributions, claimant_at
 from sitrep.extract.figures import classify, figures
@@ -100,6 +100,8 @@ def assert_evidence(article: Article, mentions: list[Mention]) -> None:
         for p in m.locations:
             if p.start is not None:
                 assert 0 <= p.start < p.end <= len(text)
+    ids = [m.id for m in mentions]
+    assert len(ids) == len(set(ids)), f"mention ids repeat within one article: {ids}"
 
 
 def of_type(mentions: list[Mention], etype: str) -> list[Mention]:
@@ -412,11 +414,11 @@ def _by_region(attacks: list[Mention]) -> dict[frozenset, Mention]:
 
 
 def test_cities_listed_in_one_clause_are_one_event_each(extract) -> None:
-    text = ("Russia fired 60 missiles across Ukraine on Thursday, the air force said. Officials in Lviv, "
-            "Kharkiv, and Odesa said their cities came under fire.")
+    text = ("Ukraine's air command counted 55 Russian missiles launched at the country on Thursday. Regional "
+            "chiefs in Rivne, Poltava, and Mykolaiv reported that missiles had struck their areas.")
     attacks = _by_region(of_type(extract(text), "attack"))
-    assert set(attacks) == {frozenset({"UA"}), frozenset({"UA-46"}), frozenset({"UA-63"}), frozenset({"UA-51"})}
-    assert pairs(attacks[frozenset({"UA"})].figures) == {("launched", 60)}
+    assert set(attacks) == {frozenset({"UA"}), frozenset({"UA-56"}), frozenset({"UA-53"}), frozenset({"UA-48"})}
+    assert pairs(attacks[frozenset({"UA"})].figures) == {("launched", 55)}
     assert all(not m.figures for k, m in attacks.items() if k != frozenset({"UA"}))
     assert {m.date.value for m in attacks.values()} == {"2023-03-09"}
 
@@ -459,17 +461,45 @@ def test_a_toll_in_the_next_sentence_stays_with_the_place_before_it(extract) -> 
 
 
 def test_the_reach_of_a_wave_takes_no_figures(extract) -> None:
-    text = ("Nearly 80 people were wounded in strikes on Thursday that Russia launched against at least 12 "
-            "regions, spanning from Lviv in the west to Kharkiv in the east.")
+    text = ("Russian attacks on Thursday injured about 60 civilians in a dozen regions, stretching from "
+            "Uzhhorod to Sumy.")
     attacks = _by_region(of_type(extract(text), "attack"))
-    assert pairs(attacks[frozenset({"UA"})].figures) == {("injured", 80)}
-    assert attacks[frozenset({"UA-46"})].figures == ()  # Lviv: a place reached, not a launch site
+    assert pairs(attacks[frozenset({"UA"})].figures) == {("injured", 60)}
+    assert attacks[frozenset({"UA-21"})].figures == ()  # Uzhhorod: a place reached, not a launch site
+    assert attacks[frozenset({"UA-21"})].locations[0].role == "target"
+
+
+def test_a_wave_cut_by_region_gives_each_part_an_id_of_its_own(extract) -> None:
+    """The country's part names no place of its own and shares the sentence of the first part."""
+    text = "Russia sent 35 drones on Monday towards sites stretching from Rivne to Poltava."
+    attacks = of_type(extract(text), "attack")  # ids checked unique by the fixture
+    assert len(attacks) == 2
+    assert {m.id for m in of_type(extract(text), "attack")} == {m.id for m in attacks}  # the same on every run
+
+
+def test_mentions_of_one_article_never_share_an_id() -> None:
+    """Whatever rule lets two mentions of an article collide, the article is still stored."""
+    m = Mention(id="abc", article_id="x", type="attack", subtype="air")
+    ids = [x.id for x in _distinct_ids([m, m, m])]
+    assert ids[0] == "abc" and len(set(ids)) == 3
+    assert ids == [x.id for x in _distinct_ids([m, m, m])]
+
+
+def test_a_toll_over_a_list_of_cities_is_the_countrys(extract) -> None:
+    for text in ("On Thursday Russian shelling killed nine people in Kherson, Nikopol and Sumy.",
+                 "On Thursday Russian shelling in Kherson, Nikopol and Sumy killed nine people."):
+        attacks = _by_region(of_type(extract(text), "attack"))
+        assert set(attacks) == {frozenset({"UA"}), frozenset({"UA-65"}), frozenset({"UA-12"}), frozenset({"UA-59"})}
+        assert pairs(attacks[frozenset({"UA"})].figures) == {("killed", 9)}
+    attacks = _by_region(of_type(extract("Russian shelling on Thursday hit Kherson and killed four in Sumy."),
+                                 "attack"))
+    assert pairs(attacks[frozenset({"UA-59"})].figures) == {("killed", 4)}  # named with the toll: its own
 
 
 def test_across_the_country_is_the_country_of_the_city_named_with_it(extract) -> None:
-    text = "Explosions rocked Kyiv on Thursday, amid a wave of Russian drone strikes across the country."
+    text = "Blasts shook Vinnytsia on Thursday amid Russian drone attacks all over the country."
     attacks = _by_region(of_type(extract(text), "attack"))
-    assert set(attacks) == {frozenset({"UA-30"}), frozenset({"UA"})}
+    assert set(attacks) == {frozenset({"UA-05"}), frozenset({"UA"})}
 
 
 def test_a_salvo_from_one_launch_site_stays_one_event(extract) -> None:
@@ -480,32 +510,52 @@ def test_a_salvo_from_one_launch_site_stays_one_event(extract) -> None:
 
 
 def test_missiles_fired_from_a_neighbour_on_a_stated_day_strike_the_side_attacked(extract) -> None:
-    m = one(extract("On Thursday, the army said, Russian missiles were fired from bombers flying over "
-                    "neighbouring Belarus."))
+    m = one(extract("Russian cruise missiles were launched on Thursday by aircraft that flew over Belarus, "
+                    "Ukrainian commanders said."))
     assert {(p.country, p.role) for p in m.locations} == {("BY", "origin"), ("UA", "target")}
     assert m.date.value == "2023-03-09"
+
+
+def test_weapons_based_somewhere_are_launched_from_there(extract) -> None:
+    m = one(extract("Missiles were fired by Russian bombers based in Belarus at Kyiv on Thursday."))
+    assert {(p.admin1 or p.country, p.role) for p in m.locations} == {("BY", "origin"), ("UA-30", "target")}
+
+
+def test_people_based_somewhere_are_no_launch_site(extract) -> None:
+    m = one(extract("A Ukrainian drone on Thursday killed two Russian servicemen stationed in Horlivka."))
+    assert admin1s(m, "target") == {"UA-14"} and admin1s(m, "origin") == set()
+    m = one(extract("A think tank based in Washington said Russian shelling hit Kherson on Thursday."))
+    assert {p.role for p in m.locations} == {"target"} and admin1s(m) == {"UA-65"}
 
 
 def test_a_border_is_no_launch_site(extract) -> None:
     m = one(extract("On Thursday a Russian missile hit a base in Lviv, 20 km from the border with Poland."))
     assert m.type == "attack" and {p.country for p in m.locations} == {"UA"}
+    m = one(extract("Missiles struck Chernihiv on Thursday, some 60km from the border with Belarus."))
+    assert m.type == "attack" and {(p.admin1, p.role) for p in m.locations} == {("UA-74", "target")}
+
+
+def test_a_border_town_is_a_launch_site(extract) -> None:
+    m = one(extract("On Tuesday Russian troops shelled Sumy from the border village of Tyotkino."))
+    assert admin1s(m, "origin") == {"RU-KRS"} and admin1s(m, "target") == {"UA-59"}
+    assert (m.actors.initiator, m.actors.target) == ("RU", "UA")
 
 
 def test_a_trigger_far_from_its_place_is_no_event(extract) -> None:
-    mentions = extract("Far from the fighting in the east, the prime minister visited Bucha on Thursday.")
+    mentions = extract("The foreign minister travelled to Irpin on Thursday, well away from the battles in Donbas.")
     assert of_type(mentions, "battle") == []
     assert one(mentions, "diplomacy").subtype == "visit"
 
 
 def test_a_planned_attack_is_no_attack(extract) -> None:
-    mentions = extract("Lukashenko said on Thursday that Kyiv is planning an attack on Belarus.")
-    assert of_type(mentions, "attack") == []
+    text = "Minsk claimed on Thursday that Ukrainian commanders were planning a strike against Belarusian territory."
+    assert of_type(extract(text), "attack") == []
 
 
-def test_confirming_strikes_is_not_launching_them(extract) -> None:
-    m = one(extract("Boris Filatov, the mayor of Dnipro, a city in central Ukraine, confirmed the strikes on "
-                    "Thursday."))
-    assert (m.actors.initiator, m.actors.target) == ("RU", "UA")
+def test_reacting_to_strikes_is_not_launching_them(extract) -> None:
+    for verb in ("condemned", "confirmed", "mourned"):
+        m = one(extract(f"A spokesman for Ukraine {verb} the missile strikes on Zaporizhzhia on Thursday."))
+        assert (m.actors.initiator, m.actors.target) == ("RU", "UA"), verb
 
 
 def test_an_attack_told_as_what_came_before_has_no_date_of_its_own(extract) -> None:
@@ -516,22 +566,24 @@ def test_an_attack_told_as_what_came_before_has_no_date_of_its_own(extract) -> N
     assert m.date.value == PUBLISHED
 
 
-def test_a_joint_grouping_of_troops_is_a_deployment(extract) -> None:
-    m = one(extract('Lukashenko announced on Monday that he and Putin had agreed to create a joint "regional '
-                    'grouping of troops".'), "posture")
+def test_a_joint_force_or_grouping_of_troops_is_a_deployment(extract) -> None:
+    m = one(extract("On Monday the two defence ministers set up a joint rapid reaction force in Belarus."), "posture")
     assert m.subtype == "deployment" and {p.country for p in m.locations} == {"BY"}
     assert m.date.value == "2023-03-06"
+    m = one(extract("On Monday Minsk began to deploy a ‘western grouping of forces’ near Brest."),
+            "posture")
+    assert m.subtype == "deployment" and m.date.value == "2023-03-06"
 
 
-def test_a_ground_offensive_into_a_region_is_a_battle_there(extract) -> None:
-    m = one(extract("Russian forces launched a ground offensive into the Kharkiv region on Thursday."), "battle")
-    assert admin1s(m) == {"UA-63"} and m.date.value == "2023-03-09"
+def test_a_ground_assault_in_a_region_is_a_battle_there(extract) -> None:
+    m = one(extract("On Thursday Moscow's troops began a ground assault in the Sumy region."), "battle")
+    assert admin1s(m) == {"UA-59"} and m.date.value == "2023-03-09"
 
 
 def test_a_list_of_places_is_not_cut_by_its_commas_into_a_claimant(lex: Lexicon) -> None:
-    text = "Officials in Lviv, Kharkiv, and Odesa reported that their cities came under fire."
+    text = "Mayors of Rivne, Poltava, and Mykolaiv told reporters about the damage."
     found = [a.claimant for a in attributions(text, 0, len(text), lex, None)]
-    assert found == ["Officials in Lviv, Kharkiv, and Odesa"]
+    assert found == ["Mayors of Rivne, Poltava, and Mykolaiv"]
     text = "Around 20 of the drones targeted Kharkiv, Synehubov said on television."  # a name, no list
     assert [a.claimant for a in attributions(text, 0, len(text), lex, None)] == ["Synehubov"]
 

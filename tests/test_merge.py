@@ -244,11 +244,27 @@ def test_a_strike_on_several_regions_is_no_country_wide_wave():
     assert not linked(wave, salvo)
 
 
+def test_a_report_kept_whole_is_no_report_of_one_of_its_cities():
+    """A salvo from one launch site, or one count of drones over several regions, stays one
+    report (extraction keeps it whole): a report of one of its cities that day is another event,
+    and two reports of that city are one."""
+    whole = _report("a", "attack", "2023-03-14", [("UA", "UA-74"), ("UA", "UA-59"), ("UA", "UA-32")],
+                    subtype="air", initiator="RU", target="UA")
+    whole["locations"].append({**whole["locations"][0], "name": "Belarus", "country": "BY", "admin1": None,
+                               "precision": "country", "role": "origin"})
+    city = _report("b", "attack", "2023-03-14", [("UA", "UA-59")], subtype="air", initiator="RU", target="UA")
+    again = _report("c", "attack", "2023-03-14", [("UA", "UA-59")], subtype="air", initiator="RU", target="UA")
+    assert judge(city, _event(whole), [whole]) is None
+    assert judge(whole, _event(city), [city]) is None
+    verdict = judge(again, _event(city), [city])
+    assert verdict is not None and "UA-59" in verdict.reason
+
+
 def test_cities_listed_in_one_report_join_the_reports_of_each_city(tmp_path, stores):
     (tmp_path / "a.txt").write_text(
         "Strikes across Ukraine\n20230315\nhttps://one.example.org/c\n"
-        "Russia fired 40 missiles across Ukraine on 14 March 2023, the air force said. Officials in Lviv, "
-        "Poltava and Odesa said their cities came under fire.\n", encoding="utf-8")
+        "Ukraine's air command counted 45 Russian missiles launched at the country on 14 March 2023. "
+        "Regional chiefs said missiles hit Rivne, Poltava and Mykolaiv.\n", encoding="utf-8")
     (tmp_path / "b.txt").write_text(
         "Poltava hit\n20230315\nhttps://two.example.net/d\n"
         "A Russian missile struck Poltava on 14 March 2023, killing two people, the governor said.\n", encoding="utf-8")
@@ -256,5 +272,5 @@ def test_cities_listed_in_one_report_join_the_reports_of_each_city(tmp_path, sto
     service.ingest(store, [str(tmp_path / "a.txt"), str(tmp_path / "b.txt")])
     by_region = {frozenset(loc["admin1"] or loc["country"] for loc in e["locations"] if loc["role"] == "target"): e
                  for e in _events(store) if e["type"] == "attack"}
-    assert set(by_region) == {frozenset({"UA"}), frozenset({"UA-46"}), frozenset({"UA-53"}), frozenset({"UA-51"})}
+    assert set(by_region) == {frozenset({"UA"}), frozenset({"UA-56"}), frozenset({"UA-53"}), frozenset({"UA-48"})}
     assert by_region[frozenset({"UA-53"})]["sources"] == 2

@@ -6,8 +6,8 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
 from bisect import bisect_right
+from dataclasses import replace
 
 from sitrep.extract import coalesce as coalescing
 from sitrep.extract.candidates import Candidate, Sentence, attachment, sentence_candidates
@@ -56,7 +56,25 @@ def annotate(article: Article, places: list[Place], lex: Lexicon) -> list[Senten
 
 def _mention_id(article_id: str, c: Candidate) -> str:
     key = f"{article_id}|{c.type}|{c.subtype}|{c.evidence.start}|{c.trigger_at}"
+    if c.part:  # parts of one attack cut by region share its sentence and may share its anchor
+        key += f"|{c.part}"
     return hashlib.sha1(key.encode()).hexdigest()[:16]
+
+
+def _distinct_ids(mentions: list[Mention]) -> list[Mention]:
+    """Ids unique within the article whatever the rules above missed: a repeated id gets a
+    numbered suffix, the same on every run (the store refuses a repeated id, and one article
+    must not stop a batch)."""
+    seen: set[str] = set()
+    out = []
+    for m in mentions:
+        base, n = m.id, 0
+        while m.id in seen:
+            n += 1
+            m = replace(m, id=hashlib.sha1(f"{base}#{n}".encode()).hexdigest()[:16])
+        seen.add(m.id)
+        out.append(m)
+    return out
 
 
 def to_mention(article: Article, c: Candidate) -> Mention:
@@ -92,4 +110,4 @@ class Extractor:
             elif (extra := attachment(article.text, s, self.lex)) is not None:
                 cands.append(extra)
         events = coalescing.coalesce(cands, article.published_date, self.lex.country_names)
-        return [to_mention(article, c) for c in events]
+        return _distinct_ids([to_mention(article, c) for c in events])

@@ -7,22 +7,30 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
-from sitrep.extract.lexicon import Lexicon
+from sitrep.extract.lexicon import Lexicon, rules
 from sitrep.model import Actors, Place
 
 _ACCUSE = re.compile(r"\b(?:accus\w+|blam\w+)\s+(?P<who>[\w’'.]+(?:\s[\w’'.]+)?)\s+(?:of|for)\b", re.IGNORECASE)
-_WEAPONISH = re.compile(r"^\W*(?:(?!(?:said|says|say|told|reported|claimed|confirmed|denied|condemned|announced|\d)\b)[A-Za-z][\w-]*\s+){0,2}?(?:missiles?|drones?|rockets?|forces|troops|army|bombers?|jets?|"
-                        r"aircraft|warplanes|artillery|shells?|soldiers|servicemen|units?|sabotage groups?|navy|"
-                        r"fleet|warships?|strikes?|attacks?|barrage|helicopters?|tanks?|saboteurs|shelling|"
-                        r"aggression|offensive|invasion|occupiers|military (?:strikes?|attacks?))\b(?!,?\s+(?:said|says|"
-                        r"reported|reporting|claimed|announced|wrote|added|stated|told|command|spokes\w+))", re.IGNORECASE)
 _LAUNCHES = re.compile(r"^(?:’s|'s)?\s+(?:forces\s+|military\s+|army\s+)?(?:has\s+|have\s+|had\s+|also\s+|again\s+)?"
                        r"(?:launched|fired|attacked|struck|shelled|bombed|targeted|hit|pounded|unleashed|sent)\b", re.IGNORECASE)
 _OF_BEFORE = re.compile(r"\b(?:of|for)\s+(?:the\s+)?$", re.IGNORECASE)
 _AIR_DEFENCE = re.compile(r"^\W*(?:air[- ]defen[cs]es?|anti-aircraft)", re.IGNORECASE)
 _INTERCEPTS = re.compile(r"[^,.;]{0,80}?\b(?:shot down|shoot down|shooting down|downed|intercept\w*|repelled|repulsed)\b",
                          re.IGNORECASE)
+
+
+@cache
+def _weaponish() -> re.Pattern:
+    """A weapon or force within two words after a side: "Russian missiles", "Moscow launched
+    drones"; not when a reporting or reacting verb comes between ("Ukraine confirmed the
+    strikes") or a speaking one after ("Russian forces said")."""
+    words = rules("actors.yaml")
+    speech = rules("claimants.yaml")["speech_verbs"]
+    aside = "|".join([speech, *words["reacting"]])
+    return re.compile(rf"^\W*(?:(?!(?:{aside}|\d)\b)[A-Za-z][\w-]*\s+){{0,2}}?(?:{'|'.join(words['arms'])})\b"
+                      rf"(?!,?\s+(?:{'|'.join(words['speaking'])})\b)", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +49,7 @@ def actor_words(text: str, lo: int, hi: int, lex: Lexicon) -> list[ActorWord]:
         code = lex.country_words.get(word) or lex.people.get(word)
         after = text[m.end():min(hi, m.end() + 60)]
         owned = bool(_OF_BEFORE.search(text, max(lo, m.start() - 12), m.start()))  # "head of Ukraine's forces"
-        attacker = (bool(_WEAPONISH.match(after)) or bool(_LAUNCHES.match(after))) and not _AIR_DEFENCE.match(after) \
+        attacker = (bool(_weaponish().match(after)) or bool(_LAUNCHES.match(after))) and not _AIR_DEFENCE.match(after) \
             and not owned
         defender = bool(_AIR_DEFENCE.match(after)) or (not attacker and bool(_INTERCEPTS.match(text, m.end(), hi)))
         out.append(ActorWord(code, m.start(), m.end(), attacker, defender))

@@ -9,6 +9,7 @@ from sitrep.extract import actors as sides
 from sitrep.extract.claimants import Attribution, claimant_at, in_name_list
 from sitrep.extract.figures import Counted, classify, figures
 from sitrep.extract.lexicon import Lexicon, Trigger
+from sitrep.extract.place_cues import cues
 from sitrep.model import Actors, Amount, EventDate, Figure, Place, Span, TimePhrase, Weapon
 
 AIR = {"missile", "cruise_missile", "ballistic_missile", "rocket", "drone", "aircraft", "bomb", "air_defence_missile"}
@@ -28,40 +29,18 @@ _TROOPS = re.compile(r"\b(?:troops|forces|soldiers|servicemen|units?|battalions?
 _LOCATOR_BEFORE = re.compile(r"\b(?:near|outside|close to|not far from|(?:north|south|east|west)(?:-?\w+)? of|"
                              r"(?:km|kilometres|kilometers|miles) (?:from|of))\s+(?:the\s+)?(?:[A-Z]\w+\s+)?"
                              r"(?:(?:city|town|village|region) of\s+)?$", re.IGNORECASE)
-_NOT_ORIGIN = re.compile(r"\b(?:km|kilometres|kilometers|miles|spanning|ranging|stretching|far|away|heard|seen|visible|"
-                         r"audible)\s+from\s+[^,;]*$|\bfrom\s+(?:the\s+)?(?:\w+\s+)?border\b[^,;]*$", re.IGNORECASE)
-_METONYM_ACTS = re.compile(r"(?:’s|'s)?\s+(?:has |have |had |also |later )?(?:said|says|claimed|claims|blamed|blames|accused|"
-                           r"labell?ed|insist\w*|denied|denies|announced|warned|reported|responded|demanded|called|urged|"
-                           r"threatened|officials|authorities|government|regime|leadership|forces|troops|army|military|(?:is|was|were) behind|"
-                           r"air defen[cs]es?|has been|will|would)\b", re.IGNORECASE)
 _AIRSPACE_OF = re.compile(r"\b(?P<a>[A-Z]\w+)(?:’s|'s) air ?space|\bair ?space of (?:the )?(?P<b>[A-Z]\w+)|"
                           r"\b(?:entered|into|over|crossed) (?P<c>[A-Z]\w+)\b")
 _LANDED = re.compile(r"\b(?:missiles?|rockets?|drones?|projectiles?|shells?)\b[^.;]{0,80}?\b(?:landed|fell|crashed|exploded|"
                      r"struck|hit|came down|killed|entered)\b|\b(?:landed|fell|crashed|exploded|came down)\b", re.IGNORECASE)
 _THE_PLACE = re.compile(r"\b(?:in|near|outside|on|of|at) the (?P<kind>city|town|village|settlement|region|province|oblast)\b",
                         re.IGNORECASE)
-_EARLIER = re.compile(r"\s*(?:just\s+|shortly\s+)?after\s+(?!the\s)", re.IGNORECASE)
-_CAME = re.compile(r"\b(?:came|comes|come)\s*$", re.IGNORECASE)
 _AHEAD = re.compile(r"\b(?:starts?|begins?|opens?|will|due|scheduled|expected|planned|next)\s+(?:on\s+)?$", re.IGNORECASE)
 _CONTINUES = re.compile(r"\b(?:also|as well|too|again|likewise)\b", re.IGNORECASE)
 _DEBRIS = re.compile(r"\b(?:debris|fragments|wreckage|remains)\b", re.IGNORECASE)
 NON_ATTACK_PLACE_CUE = re.compile(r"\b(?:in|at|to|into|visit(?:ed|s|ing)?|arriv\w+ (?:in|at))\s+(?:the\s+)?(?:\w+\s+){0,3}$",
                                   re.IGNORECASE)
-_ORIGIN_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?(?:(?:territory|town|city|village|airspace|direction|region|area|"
-                            r"soil|side)\s+of\s+(?:the\s+)?)?(?:[\w-]+\s+){0,2}$|\btook off from\s+(?:\w+\s+){0,3}$"
-                            r"|\bfrom\s+(?:the\s+)?air ?space\s+(?:over|of|above)\s+(?:the\s+)?"
-                            r"(?:(?:town|city|village|region)\s+of\s+)?(?:[\w-]+\s+){0,2}$"
-                            r"|\b(?:flying|flew|operating|based|stationed|deployed)\s+(?:over|in|from)\s+(?:the\s+)?"
-                            r"(?:neighbou?ring\s+)?$", re.IGNORECASE)
 _DEMONYM_ORIGIN = re.compile(r"\bfrom\s+(?:the\s+)?(?P<who>[A-Z][\w]+)\s+(?:territory|soil|airspace|side)\b")
-_COUNTRY_SCOPE = re.compile(
-    r"\b(?P<prep>across|throughout|all over|elsewhere in|around|on|against|in|at|into|inside|struck|hit|targeted)\s+"
-    r"(?:the\s+)?(?:(?:other|many|several|all)\s+parts\s+of\s+(?:the\s+)?)?"
-    r"(?:(?:NATO|EU)\s*-?\s*member\s+|neighbou?ring\s+|(?:north|south)?-?(?:east|west)ern\s+|"
-    r"(?:northern|southern|central)\s+)?(?P<c>country|nation|[A-Z]\w+)\b"
-    r"(?![’']s\s+(?:capital|(?:second\s+)?(?:largest\s+)?(?:city|town|village|port)))"  # "struck Ukraine's capital"
-    r"|\b(?P<d>[A-Z]\w+)\s+(?:towns?|cities|city|territory|regions?|villages?|energy|infrastructure|civilians|soil|border)\b"
-    r"|\b(?:and|in|on)\s+(?P<e>other\s+(?:cities|towns|regions))\b")
 
 
 @dataclass(frozen=True)
@@ -88,6 +67,7 @@ class Candidate:
     extra_evidence: tuple[Span, ...] = ()  # sentences of candidates merged into this one
     last_at: int = 0  # the latest trigger merged in: what "the attack" after it points back to
     continues: bool = False  # "Artillery also struck Nikopol": goes on with the event told before
+    part: str = ""  # the region a part of an attack cut by region stands for (split.py): in its id
 
 
 @dataclass(frozen=True)
@@ -135,12 +115,9 @@ def _subtype(found: list[Trigger], weapons: list[Weapon]) -> str:
     return "ground" if "artillery" in categories else "unknown"
 
 
-_AWAY_FROM = re.compile(r"\b(?:far|away) from (?:the\s+)?(?:[\w-]+\s+)?$", re.IGNORECASE)
-
-
 def _satisfied(t: Trigger, at: int, weapons: list, figs: list[Figure], text: str, clause: tuple[int, int],
                places: list[Place]) -> bool:
-    if _AWAY_FROM.search(text, max(clause[0], at - 40), at):
+    if cues().away_from.search(text, max(clause[0], at - 40), at):
         return False  # "far from the fighting": where nothing of the kind happens
     needs = set(t.needs)
     if "place" in needs and not any(p.precision != "country" and _inside(p.start, p.end, clause) for p in places):
@@ -152,16 +129,20 @@ def _satisfied(t: Trigger, at: int, weapons: list, figs: list[Figure], text: str
     return not ("troops" in needs and not _TROOPS.search(text, max(clause[0], at - 80), at))
 
 
+def _launch_site(text: str, lo: int, at: int) -> bool:
+    """Whether text[lo:at] makes the place at ``at`` a launch site ("fired from the town of")."""
+    return bool(cues().origin_before.search(text, lo, at)) and not cues().not_origin.search(text, lo, at)
+
+
 def _with_roles(places: list[Place], text: str, clause: tuple[int, int], event_type: str) -> tuple[Place, ...]:
     out = []
     for p in places:
         role = p.role
         lo = max(clause[0], p.start - 60) if p.start is not None else 0
-        if event_type in ("attack", "incursion") and p.start is not None and _ORIGIN_BEFORE.search(text, lo, p.start) \
-                and not _NOT_ORIGIN.search(text, lo, p.start):
+        if event_type in ("attack", "incursion") and p.start is not None and _launch_site(text, lo, p.start):
             role = "origin"
         elif event_type in ("attack", "incursion") and (role == "place" or role == "origin" and p.start is not None
-                                                         and _NOT_ORIGIN.search(text, lo, p.start)):
+                                                         and cues().not_origin.search(text, lo, p.start)):
             role = "target"  # "spanning from Lviv to Kharkiv", "heard from the district": not launch sites
         elif event_type not in ("attack", "incursion") and role == "target":
             role = "place"
@@ -170,7 +151,6 @@ def _with_roles(places: list[Place], text: str, clause: tuple[int, int], event_t
 
 
 _EXCEPT = re.compile(r"\b(?:except|excluding|apart from|other than|but not)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
-_AIMED_PREPS = {"on", "against", "at", "into"}
 _AIMED = re.compile(r"\b(?:attacks?|strikes?|fire[ds]?|firing|missiles?|drones?|rockets?|shell\w*|launch\w*|aimed|"
                     r"barrages?|bombardments?|assaults?|war|aggression|offensive|invasion|raids?)\b[^,.;]{0,25}$", re.IGNORECASE)
 
@@ -191,10 +171,13 @@ def _country_scope(text: str, clause: tuple[int, int], lex: Lexicon, target_side
         code = lex.scope_words.get(m.group("who"))
         if code:
             out.append(_country_place(code, m.group("who"), "origin", m))
-    for m in _COUNTRY_SCOPE.finditer(text, *clause):
+    for m in cues().country_scope.finditer(text, *clause):
         word = m.group("c") or m.group("d") or "country"  # "and other cities": the country attacked
-        if (m.group("prep") or "").lower() in _AIMED_PREPS and not _AIMED.search(text, max(clause[0], m.start() - 40), m.start()):
+        if (m.group("prep") or "").lower() in cues().aimed_preps \
+                and not _AIMED.search(text, max(clause[0], m.start() - 40), m.start()):
             continue  # "came out against Russia", "sanctions on Russia": not where anything was aimed
+        if m.group("c") and _launch_site(text, max(clause[0], m.start("c") - 60), m.start("c")):
+            continue  # "bombers based in Belarus": where they were fired from
         code = lex.scope_words.get(word)
         if word in ("country", "nation"):  # the side attacked, else the country just named
             code = target_side or _named_before(text, clause, m.start(), lex)
@@ -219,7 +202,8 @@ def _date(sent: Sentence, clause: tuple[int, int], text: str, lex: Lexicon, trig
         return None, "overnight", None
     if lex.same_day.search(text, *clause):
         return None, "same_day", None
-    if _EARLIER.match(text, clause[0], clause[1]) and _CAME.search(text, max(sent.start, clause[0] - 20), clause[0]):
+    if cues().earlier.match(text, clause[0], clause[1]) and cues().came.search(text, max(sent.start, clause[0] - 20),
+                                                                                clause[0]):
         return None, "earlier", None  # "His remarks came after Russia launched ...": some time before
     return None, "none", None
 
@@ -242,7 +226,7 @@ def _amounts(find_amounts, text: str, clause: tuple[int, int]) -> list[Amount]:
 def _metonym(text: str, p: Place, lex: Lexicon) -> bool:
     """ "Moscow has labelled", "Kyiv's forces": a capital standing for its government."""
     name = text[p.start:p.end]
-    return name in lex.country_words and name not in lex.scope_words and bool(_METONYM_ACTS.match(text, p.end))
+    return name in lex.country_words and name not in lex.scope_words and bool(cues().metonym_acts.match(text, p.end))
 
 
 def _attribution_spans(text: str, clause: tuple[int, int], lex: Lexicon) -> list[tuple[int, int]]:
@@ -302,8 +286,7 @@ def _places_for(sent: Sentence, clause: tuple[int, int], text: str, etype: str, 
         named = [p for p in named if NON_ATTACK_PLACE_CUE.search(text, max(clause[0], p.start - 40), p.start)]
     else:  # a country named as a whole is an actor unless the clause scopes it ("across Ukraine")
         named = [p for p in named if p.precision != "country" or p.role == "origin"
-                 or _ORIGIN_BEFORE.search(text, max(clause[0], p.start - 60), p.start)
-                 and not _NOT_ORIGIN.search(text, max(clause[0], p.start - 60), p.start)]
+                 or _launch_site(text, max(clause[0], p.start - 60), p.start)]
     places = _with_roles(named, text, clause, etype)
     if etype in ("attack", "incursion"):
         places += _the_place(sent, clause, text, places) + tuple(_country_scope(text, clause, lex, target_side))
@@ -378,7 +361,8 @@ def _build(etype: str, found: list[Trigger], sent: Sentence, clause: tuple[int, 
     first = sides.sides(etype, text, span, tuple(p for p in sent.places if _inside(p.start, p.end, clause)), lex)
     # "the country" is the side attacked, else the country of the places the clause names
     local = next((p.country for p in sent.places if _inside(p.start, p.end, clause) and p.precision != "country"), None)
-    places, scope = _places_for(sent, clause, text, etype, lex, first.target or local or _named_country(text, sent, lex))
+    side = first.target or local or _named_country(text, sent, lex)
+    places, scope = _places_for(sent, clause, text, etype, lex, side)
     actors = sides.sides(etype, text, span, places, lex, trigger_at)
     subtype = _subtype(found, weapons)
     defender = next((w.code for w in sides.actor_words(text, *clause, lex) if w.defender), None)

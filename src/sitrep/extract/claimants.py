@@ -77,7 +77,8 @@ def in_name_list(text: str, start: int, end: int) -> bool:
     """Whether a comma or "and" at text[start:end] joins names of a list ("Lviv, Kharkiv, and
     Odesa"); a comma before a name with no "and" to come is none ("... hit Kyiv, Klitschko said")."""
     sep = text[start:end].strip()
-    if sep not in (",", "and", ", and") or not _NAME_BEFORE.search(text[:start]):
+    # the name ends where the separator starts: a short window, not the whole text before it
+    if sep not in (",", "and", ", and") or not _NAME_BEFORE.search(text, max(0, start - 80), start):
         return False
     return bool(_LIST_REST.match(text, end)) if sep == "," else bool(_NAME_AFTER.match(text, end))
 

@@ -17,6 +17,13 @@ def _load(name: str) -> dict:
     return yaml.safe_load(text)
 
 
+@lru_cache(maxsize=None)
+def rules(name: str) -> dict:
+    """One rules file of data/extract/ as read, once: for the stages that compile their own
+    patterns from it (split.py, candidates.py). Do not mutate."""
+    return _load(name)
+
+
 def words(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern:
     r"""A pattern matched as whole words: ``(?<![\w-])(?:pattern)(?![\w])``, written so that the
     regex engine skips ahead to the words' first letters (see ``nlp.scan``)."""

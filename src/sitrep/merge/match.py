@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 from datetime import date as day
 
-
 THRESHOLD = 0.6
 UNDATED_THRESHOLD = 1.1  # a mention its article cannot date needs more than a shared place
 _WORD = re.compile(r"[a-z0-9]+")
@@ -47,7 +46,8 @@ def _interval(value: str | None) -> tuple[day, day] | None:
 
 def _tolerance(m: dict, e: dict) -> int:
     """Dates a text states outright must agree; dates taken from context may be a day off,
-    except for country-wide waves, which come daily."""
+    except for country-wide waves, which come daily. Battles may be a day off whatever the
+    dates' source: reports of fighting at one place a day apart are one battle."""
     exact = {"text", "relative", "same_day"}
     if m["type"] == "battle":
         return 1  # fighting goes on: reports a day apart of fighting at one place are one battle
