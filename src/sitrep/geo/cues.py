@@ -23,6 +23,12 @@ def words(name: str, file: str = "cues") -> frozenset[str]:
     return lexicon.word_set(file, name)
 
 
+@cache
+def codes(name: str) -> frozenset[str]:
+    """A list of country codes of cues.yaml, as written (upper case)."""
+    return frozenset(str(c) for c in lexicon.load("cues")[name])
+
+
 def joined(text: str, a: Token, b: Token) -> bool:
     """True when only spaces (no punctuation, no line break) separate two tokens."""
     gap = text[a.end:b.start]

@@ -125,7 +125,7 @@ def _match_at(found: Found, gaz: Gazetteer, i: int, blocked: set[int],
             if i == j and _single_word_blocked(toks[i], lower_words):
                 continue
             surface = text[toks[i].start:toks[j].end]
-            cands = _lookup(gaz, surface, variants)
+            cands = _candidates(found, gaz, i, j, variants)
             if cands and i == j and not variants:
                 longer = _opener_variant(found, gaz, i, ends)
                 if longer is not None:
@@ -135,18 +135,39 @@ def _match_at(found: Found, gaz: Gazetteer, i: int, blocked: set[int],
     return None
 
 
+def _candidates(found: Found, gaz: Gazetteer, i: int, j: int, variants: bool
+                ) -> tuple[Candidate, ...]:
+    """The entries tokens i..j may name (see ``_lookup``, ``_tail_countries``)."""
+    toks = found.tokens
+    cands = _lookup(gaz, found.text[toks[i].start:toks[j].end], variants)
+    return _tail_countries(cands) if cands and _has_tail(toks, i, j) else cands
+
+
+def _has_tail(toks: list[Token], i: int, j: int) -> bool:
+    """Tokens i..j hold a lower-case word from ``lowercase_name_tails`` ("Chasiv yar")."""
+    tails = cues.words("lowercase_name_tails")
+    return any(not toks[k].capitalised and toks[k].lower in tails for k in range(i + 1, j + 1))
+
+
+def _tail_countries(cands: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
+    """"Chasiv yar" is a Slavic name written carelessly; "the North pole" is English: a name
+    with a lower-case tail keeps only the entries of the countries whose names have them."""
+    countries = cues.codes("lowercase_tail_countries")
+    return tuple(c for c in cands if c.country in countries)
+
+
 def _opener_variant(found: Found, gaz: Gazetteer, i: int, ends: list[int]) -> Mention | None:
-    """"Malaya Rohan": a word that opens many compound names ("Malaya", "Velyka") and is a
-    place of its own ("Malaya" in Turkey) yields to the whole name spelt otherwise."""
+    """"Stara Vyzhovka": a word that opens many compound names ("Stara", "Velyka") and is a
+    place of its own (a Slovak town's other name) yields to the whole name spelt otherwise."""
     toks = found.tokens
     if fold(toks[i].text) not in cues.words("compound_openers"):
         return None
     for j in ends:
         if j == i:
             continue
-        surface = found.text[toks[i].start:toks[j].end]
-        cands = _lookup(gaz, surface, True)
+        cands = _candidates(found, gaz, i, j, True)
         if cands:
+            surface = found.text[toks[i].start:toks[j].end]
             return Mention(toks[i].start, toks[j].end, fold(surface), cands, i, j)
     return None
 
@@ -322,13 +343,21 @@ def _intros(found: Found) -> None:
     weak place cue."""
     for m in found.mentions:
         before = cues.words_before(found.text, found.tokens, m.first)
-        if cues.ends_with(before, "place_intro") and m.mode == "bare":
+        if m.mode == "bare" and (cues.ends_with(before, "place_intro")
+                                 or _bare_place_intro(before, m)):
             m.mode, m.cue = "place", "strong"
         elif cues.ends_with(before, "region_intro") and m.mode == "bare":
             m.mode, m.cue = "region", "strong"
         elif m.cue is None and before and cues.strip_fillers(before)[-1:] and \
                 cues.strip_fillers(before)[-1] in cues.words("place_preps"):
             m.cue, m.prep = "weak", _prep(cues.strip_fillers(before))
+
+
+def _bare_place_intro(before: list[str], m: Mention) -> bool:
+    """"the village Sulyhivka": a place intro without "of", which never makes a village of a
+    country's name ("the village Ukraine would rebuild")."""
+    return bool(cues.ends_with(before, "place_intro_bare")) and \
+        not any(c.kind == "country" for c in m.candidates)
 
 
 def _prep(before: list[str]) -> str:

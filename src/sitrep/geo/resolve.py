@@ -25,6 +25,7 @@ class Resolved:
     index: int  # of the mention in ``Found.mentions``
     candidate: Candidate
     score: float
+    context: float = 0.0  # the part of ``score`` the places and words around gave
 
 
 # Subtypes of places the national codifier lists (see ``katottg``).
@@ -387,15 +388,16 @@ def _supported(ctx: _Context, m: Mention, c: Candidate) -> bool:
 def _salience(c: Candidate) -> float:
     """Among same-named villages, one in a region the news names often is likelier: the
     same weight per tenfold as the population prior, counted from ``salience.min_articles``
-    up (see ``sitrep.geo.salience``). It only ranks; it never lifts a name over the
-    threshold."""
+    up (see ``sitrep.geo.salience``), and capped: a tie-breaker, not evidence. It only
+    ranks; it never lifts a name over the threshold."""
     if c.kind != "place":
         return 0.0
     w = _w()["salience"]
     articles = salience.articles(c.admin1)
     if articles <= w["min_articles"]:
         return 0.0
-    return float(w["per_log10_articles"]) * math.log10(articles / w["min_articles"])
+    bonus = float(w["per_log10_articles"]) * math.log10(articles / w["min_articles"])
+    return min(bonus, float(w["max_bonus"]))
 
 
 def _regions_in_view(found: Found, ctx: _Context, members: list[int]) -> set[str]:
@@ -413,9 +415,9 @@ def _regions_in_view(found: Found, ctx: _Context, members: list[int]) -> set[str
 
 def _regional_variants(found: Found, gaz: Gazetteer, ctx: _Context, members: list[int],
                        pool: list[Candidate]) -> list[Candidate]:
-    """"Shirokaya Balka, Kherson Oblast": the name is written exactly as a namesake's
+    """"Veselyy Razdol in Mykolaiv Oblast": the name is written exactly as a namesake's
     elsewhere, and the region named holds none of the entries it met; the ones of that
-    region spelt otherwise ("Shyroka Balka") join."""
+    region spelt otherwise ("Veselyi Rozdol") join."""
     first = found.mentions[members[0]]
     # a spelling variant needs a frame (``_supported``): without one, nothing to add
     if first.mode in ("region", "territory") or \
@@ -429,7 +431,8 @@ def _regional_variants(found: Found, gaz: Gazetteer, ctx: _Context, members: lis
             if c.kind == "place" and c.admin1 in regions and c.id not in seen]
 
 
-def _best(found: Found, gaz: Gazetteer, ctx: _Context, members: list[int]) -> Resolved | None:
+def _best(found: Found, gaz: Gazetteer, ctx: _Context, members: list[int],
+          news_prior: bool) -> Resolved | None:
     """The best candidate for a group of mentions of one name, if it reaches the threshold."""
     first = found.mentions[members[0]]
     pool = _eligible(first, gaz)
@@ -445,34 +448,43 @@ def _best(found: Found, gaz: Gazetteer, ctx: _Context, members: list[int]) -> Re
             continue
         base = _prior(c) + _match(c) + _kind_adjust(c, first, pool)
         base += _w()["context"]["one_country"] if one_country else 0.0
-        score = base + max(_context_score(ctx, k, found.mentions[k], c) for k in members)
-        if score >= _w()["threshold"]:
-            scored.append(Resolved(members[0], c, score))
-    return _top(scored)
+        context = max(_context_score(ctx, k, found.mentions[k], c) for k in members)
+        if base + context >= _w()["threshold"]:
+            scored.append(Resolved(members[0], c, base + context, context))
+    # other towns of the text are evidence (``_proximity``) that the news' regions must not
+    # override: the prior is for a name the text leaves alone
+    group = _group_key(first)
+    alone = news_prior and not any(g != group for g, _, _ in ctx.points)
+    return _top(scored, alone)
 
 
-def _top(scored: list[Resolved]) -> Resolved | None:
-    """The highest score; when that is a town, the town that ranks highest once the news'
-    regions count (``_salience``): it chooses among towns, never a town over a region."""
+def _top(scored: list[Resolved], news_prior: bool) -> Resolved | None:
+    """The highest score; when that is a town and ``news_prior``, the town that ranks
+    highest once the news' regions count (``_salience``), among the towns the text itself
+    cannot tell apart: the same context score as the best (no region named, no country
+    favours one), and no region or country scoring above them."""
     if not scored:
         return None
     best = max(scored, key=lambda r: r.score)  # the first of equals, as listed
-    if best.candidate.kind != "place":
+    if not news_prior or best.candidate.kind != "place":
         return best
-    towns = [r for r in scored if r.candidate.kind == "place"]
-    if len(towns) == 1:
+    floor = max((r.score for r in scored if r.candidate.kind != "place"), default=-math.inf)
+    alike = [r for r in scored if r.candidate.kind == "place" and r.score >= floor
+             and math.isclose(r.context, best.context)]
+    if len(alike) < 2:
         return best
-    return max(towns, key=lambda r: r.score + _salience(r.candidate))
+    return max(alike, key=lambda r: r.score + _salience(r.candidate))
 
 
-def _pass(found: Found, gaz: Gazetteer, ctx: _Context) -> dict[int, Resolved]:
+def _pass(found: Found, gaz: Gazetteer, ctx: _Context, news_prior: bool
+          ) -> dict[int, Resolved]:
     groups: dict[tuple[str, str], list[int]] = defaultdict(list)
     for k, m in enumerate(found.mentions):
         if not (m.actor or m.context_only or m.mode in ("capital", "capital_region")):
             groups[_group_key(m)].append(k)
     picks: dict[int, Resolved] = {}
     for members in groups.values():
-        best = _best(found, gaz, ctx, members)
+        best = _best(found, gaz, ctx, members, news_prior)
         if best is not None:
             picks.update({k: replace(best, index=k) for k in members})
     return picks
@@ -517,9 +529,14 @@ def _capitals(found: Found, gaz: Gazetteer, picks: dict[int, Resolved], hint: st
     return out
 
 
-def resolve(found: Found, gaz: Gazetteer, hint: str | None = None) -> list[Resolved]:
-    """The entry each mention of ``found`` stands for (mentions left unresolved are left out)."""
-    first = _pass(found, gaz, _seed(found, hint))
-    picks = _pass(found, gaz, _from_picks(found, first, hint))
+def resolve(found: Found, gaz: Gazetteer, hint: str | None = None,
+            news_prior: bool = True) -> list[Resolved]:
+    """The entry each mention of ``found`` stands for (mentions left unresolved are left out).
+
+    ``news_prior`` lets the news' regions (``_salience``) break ties among the towns of a
+    name the text names no other town with, in the second pass only (the first pass's picks
+    are the context of the second)."""
+    first = _pass(found, gaz, _seed(found, hint), news_prior=False)
+    picks = _pass(found, gaz, _from_picks(found, first, hint), news_prior)
     picks.update(_capitals(found, gaz, picks, hint))
     return [picks[k] for k in sorted(picks)]

@@ -39,10 +39,10 @@ def tokenize(text: str) -> list[Token]:
         possessive = False
         if len(word) > 2 and word[-2:] in _POSSESSIVE:
             word, end, possessive = word[:-2], end - 2, True
-        elif word[-1:] == "s" and text[end:end + 1] in _APOSTROPHES and \
-                not text[end + 1:end + 2].isalpha():
-            # "Belarus' border": an apostrophe after a final s, not followed by a letter (as
-            # written, a final s at the very end of the text counts too: "" is in any string)
+        elif word[-1:] == "s" and (after := text[end:end + 1]) and after in _APOSTROPHES \
+                and not text[end + 1:end + 2].isalpha():
+            # "Belarus' border": an apostrophe after a final s, not followed by a letter ("" is
+            # in any string, so the end of the text is ruled out first)
             possessive = True
         append(Token(word, start, end, possessive, word[:1].isupper(), word.lower()))
     return out
