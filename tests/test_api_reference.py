@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ from sitrep import service
 from sitrep.store import Store, queries
 from sitrep.web import schemas, views
 from sitrep.web.app import create_app
-from test_api import Api, unlisted
+from test_api import Api, _expected_stats, unlisted
 
 NEWS = "r2nery-ukraine-media.jsonl"
 ARTICLES = 40  # of the news file: enough for words that many, but not all, articles hold
@@ -164,16 +164,8 @@ def test_lists_give_the_first_mentions_of_an_event_and_count_them_all(world, mon
 
 def _reference_stats(events: list[dict]) -> dict:
     """The daily counts as the endpoint documents them, from the export records."""
-    per_type: Counter = Counter()
-    weapons: dict = defaultdict(lambda: {"launched": 0, "intercepted": 0})
-    for e in events:
-        day = e["date"][:10] if e["date"] and len(e["date"]) >= 10 else None
-        per_type[(day, e["type"])] += 1
-        for f in e["figures"]:
-            values = [c["value"] for c in f["claims"] if c["value"] is not None]
-            if f["kind"] in ("launched", "intercepted") and values:
-                weapons[(day, f["unit"])][f["kind"]] += max(values)
-    return {"total": len(events), "events": dict(per_type), "weapons": dict(weapons)}
+    per_type, weapons = _expected_stats(events)
+    return {"total": len(events), "events": dict(per_type), "weapons": weapons}
 
 
 def _stats_as_reference(body: dict) -> dict:

@@ -184,16 +184,16 @@ def _finish(fresh: list[tuple[Article, str]], future, store: Store, merger: merg
     prepared: list[NewArticle] = []
     for a, d in fresh:
         prepared.append(_with_duplicate(a, d, store, prepared))
-    store.add_articles([(new, found.get(new.article.id, [])) for new in prepared])  # one transaction a batch
-    for new in prepared:
-        mentions = found.get(new.article.id, [])
+    written = [(new, found.get(new.article.id, [])) for new in prepared]
+    store.add_articles(written)  # one transaction a batch
+    for new, mentions in written:
         admitted.discard(new.article.id)
         summary.new += 1
         summary.duplicates += new.article.duplicate_of is not None
         summary.mentions += len(mentions)
         summary.notes.update(n.reason for n in new.article.notes)
         hooks.on_item()
-    summary.events += merger.merge_due(sum(len(found.get(new.article.id, [])) for new in prepared)).founded
+    summary.events += merger.merge_due(sum(len(mentions) for _, mentions in written)).founded
 
 
 def _reject(rej: Rejection, summary: Summary, hooks: Hooks) -> None:

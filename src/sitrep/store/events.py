@@ -178,11 +178,7 @@ def article_roots(conn: sa.Connection, article_ids: set[str]) -> dict[str, tuple
 
 
 def create(conn: sa.Connection, event_id: str, mention: dict) -> None:
-    take_turn(conn, events)
-    next_seq = sa.select(sa.func.coalesce(sa.func.max(events.c.seq), 0) + 1).scalar_subquery()
-    conn.execute(events.insert().values(id=event_id, type=mention["type"], subtype=mention["subtype"],
-                                        date=mention["date"], date_precision=mention["date_precision"],
-                                        seq=next_seq))
+    create_many(conn, [(event_id, mention)])
 
 
 def outlet_key() -> sa.ColumnElement:
@@ -215,8 +211,6 @@ def count_sources(conn: sa.Connection, event_id: str | None = None) -> None:
 
 
 _WORD = re.compile(r"\w+")
-_NAMES_OF = sa.union_all(sa.select(mentions.c.claimant).where(mentions.c.id == sa.bindparam("mention")),
-                         sa.select(figures.c.claimant).where(figures.c.mention_id == sa.bindparam("mention")))
 _UNINDEX = claimant_words.delete().where(claimant_words.c.mention_id == sa.bindparam("mention"))
 
 
@@ -228,16 +222,6 @@ def words_of_claimant(name: str | None) -> set[str]:
 def _word_rows(mention_id: str, event_id: str, names) -> list[dict]:
     words = set().union(*(words_of_claimant(n) for n in names))
     return [{"word": w, "event_id": event_id, "mention_id": mention_id} for w in sorted(words)]
-
-
-def _index_claimants(conn: sa.Connection, mention_id: str, event_id: str | None) -> None:
-    """The claimant words of a mention and its figures, under the event it is now in."""
-    conn.execute(_UNINDEX, {"mention": mention_id})
-    if event_id is None:
-        return
-    rows = _word_rows(mention_id, event_id, (r[0] for r in conn.execute(_NAMES_OF, {"mention": mention_id})))
-    if rows:
-        conn.execute(claimant_words.insert(), rows)
 
 
 def unindex_claimants(conn: sa.Connection, article_id: str) -> None:
@@ -261,39 +245,26 @@ def index_all_claimants(conn: sa.Connection) -> None:
         conn.execute(claimant_words.insert(), rows[i:i + 5000])
 
 
-def _move(conn: sa.Connection, mention_id: str, event_id: str | None, recount: bool = True) -> str | None:
-    """Put a mention (and the copies of its event id beside its places, figures and weapons)
-    in an event; recount the sources of the event it left and of the one it joined, unless the
-    caller recounts once for many moves. Returns the event it left."""
+def assign(conn: sa.Connection, mention_id: str, event_id: str, score: float, reason: str) -> None:
+    """Put one mention in an event with the reason, and recount both events' sources."""
     left = conn.execute(_EVENT_OF, {"mention": mention_id}).scalar()
-    if left == event_id:
-        return left
-    for statement in _MOVE:
-        conn.execute(statement, {"mention": mention_id, "event": event_id})
-    _index_claimants(conn, mention_id, event_id)
-    for changed in ({left, event_id} - {None}) if recount else ():
-        count_sources(conn, changed)
-    return left
-
-
-def assign(conn: sa.Connection, mention_id: str, event_id: str, score: float, reason: str,
-           recount: bool = True) -> None:
-    """Put a mention in an event with the reason; ``recount=False`` leaves ``events.sources``
-    to the caller (``count_sources`` once per event after many assignments)."""
-    _move(conn, mention_id, event_id, recount)
-    conn.execute(merges.delete().where(merges.c.mention_id == mention_id))
-    conn.execute(merges.insert().values(mention_id=mention_id, event_id=event_id, score=score, reason=reason))
+    assign_many(conn, [(mention_id, event_id, score, reason)])
+    count_sources_many(conn, sorted({left, event_id} - {None}))
 
 
 def unmerge(conn: sa.Connection, mention_id: str) -> str | None:
-    """Take a mention out of its event for good; returns the event it left."""
-    row = conn.execute(sa.select(mentions.c.event_id).where(mentions.c.id == mention_id)).first()
-    if row is None or row[0] is None:
+    """Take a mention (and the copies of its event id beside its places, figures, weapons and
+    claimant words) out of its event for good; returns the event it left."""
+    left = conn.execute(_EVENT_OF, {"mention": mention_id}).scalar()
+    if left is None:
         return None
-    conn.execute(unmerges.insert().values(mention_id=mention_id, event_id=row[0]))
-    _move(conn, mention_id, None)
+    conn.execute(unmerges.insert().values(mention_id=mention_id, event_id=left))
+    for statement in _MOVE:
+        conn.execute(statement, {"mention": mention_id, "event": None})
+    conn.execute(_UNINDEX, {"mention": mention_id})
     conn.execute(merges.delete().where(merges.c.mention_id == mention_id))
-    return row[0]
+    count_sources(conn, left)
+    return left
 
 
 def reasons(conn: sa.Connection, event_id: str) -> list[dict]:
@@ -329,16 +300,6 @@ def forbidden_many(conn: sa.Connection, mention_ids: list[str]) -> dict[str, set
     return out
 
 
-def date_event(conn: sa.Connection, event_id: str, date: str | None, precision: str) -> None:
-    """Set an event's date and lend it to the members that have none of their own (a member
-    that borrowed an earlier date takes the new one; with no date, borrowed dates go)."""
-    conn.execute(events.update().where(events.c.id == event_id).values(date=date, date_precision=precision))
-    lent = (mentions.c.event_id == event_id) & (mentions.c.date.is_(None) | (mentions.c.date_source == "borrowed"))
-    values = dict(date=date, date_precision=precision, date_source="borrowed") if date else \
-        dict(date=None, date_precision="unknown", date_source="none")
-    conn.execute(mentions.update().where(lent).values(**values))
-
-
 def delete(conn: sa.Connection, event_id: str, into: str | None = None) -> None:
     """Drop an event none of whose reports is left in it; where they went ``into`` another,
     its id (and the ids that already led to it) lead there from now on."""
@@ -351,7 +312,7 @@ def delete(conn: sa.Connection, event_id: str, into: str | None = None) -> None:
 
 
 # ---- a merge's writes, many rows per statement ------------------------------------------------
-# The same rows as create/assign/date_event/count_sources one by one (a merge of a whole corpus
+# The rows of a merge written many per statement (a merge of a whole corpus
 # places thousands of reports: one statement per row was most of its time).
 
 _CHUNK = 5000  # ids per IN list
@@ -401,7 +362,8 @@ def _names_of_many(conn: sa.Connection, mention_ids: list[str]) -> dict[str, lis
 
 
 def assign_many(conn: sa.Connection, placed: list[tuple[str, str, float, str]]) -> None:
-    """``assign(..., recount=False)`` for many (mention id, event id, score, reason)."""
+    """Put many (mention id, event id, score, reason) in their events; ``events.sources`` is
+    left to the caller (``count_sources_many`` once the moves are done)."""
     if not placed:
         return
     now = _events_of(conn, [m for m, *_ in placed])
@@ -428,7 +390,9 @@ _TAKE_BACK = mentions.update().where(_LENT).values(date=None, date_precision="un
 
 
 def date_many(conn: sa.Connection, dated: list[tuple[str, str | None, str]]) -> None:
-    """``date_event`` for many (event id, date, precision)."""
+    """Set events' dates (event id, date, precision) and lend each to the members that have
+    none of their own (a member that borrowed an earlier date takes the new one; with no date,
+    borrowed dates go)."""
     if not dated:
         return
     rows = [{"event": e, "date": d, "precision": p} for e, d, p in dated]
