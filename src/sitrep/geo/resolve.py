@@ -388,16 +388,15 @@ def _supported(ctx: _Context, m: Mention, c: Candidate) -> bool:
 def _salience(c: Candidate) -> float:
     """Among same-named villages, one in a region the news names often is likelier: the
     same weight per tenfold as the population prior, counted from ``salience.min_articles``
-    up (see ``sitrep.geo.salience``), and capped: a tie-breaker, not evidence. It only
-    ranks; it never lifts a name over the threshold."""
+    up (see ``sitrep.geo.salience``). It only ranks towns the text cannot tell apart; it
+    never lifts a name over the threshold."""
     if c.kind != "place":
         return 0.0
     w = _w()["salience"]
     articles = salience.articles(c.admin1)
     if articles <= w["min_articles"]:
         return 0.0
-    bonus = float(w["per_log10_articles"]) * math.log10(articles / w["min_articles"])
-    return min(bonus, float(w["max_bonus"]))
+    return float(w["per_log10_articles"]) * math.log10(articles / w["min_articles"])
 
 
 def _regions_in_view(found: Found, ctx: _Context, members: list[int]) -> set[str]:

@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from sitrep.geo import lexicon
 
-_WORD = re.compile(r"[^\W\d_]+(?:[-'’ʼ][^\W\d_]+)*|\d+(?:[.,]\d+)*")
+_WORD = re.compile(r"[^\W\d_]+(?:[-'’ʼ´][^\W\d_]+)*|\d+(?:[.,]\d+)*")
 _POSSESSIVE = ("'s", "’s", "ʼs")
 _APOSTROPHES = "'’ʼ"
 _PARAGRAPH = re.compile(r"\n\s*\n")
