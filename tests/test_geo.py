@@ -419,9 +419,12 @@ def test_news_salience_chooses_among_same_named_villages(gaz, monkeypatch):
     plain = admin1s(geoparse(text, gaz, "UA"), "Pavlivka")
     monkeypatch.setattr(salience, "_table", lambda: {"UA-07": 100_000.0})
     assert admin1s(geoparse(text, gaz, "UA"), "Pavlivka") == {"UA-07"} != plain
-    # a tie-breaker only: the Crimean Pavlivka is a sixth the size of the likeliest
-    monkeypatch.setattr(salience, "_table", lambda: {"UA-43": 1e9})
+    # weighed like population, per tenfold: the Crimean Pavlivka is a sixth the size of the
+    # likeliest, so a region named ~3x as often is not enough, ~30x is
+    monkeypatch.setattr(salience, "_table", lambda: {"UA-43": 5 * 10 ** 0.5})
     assert admin1s(geoparse(text, gaz, "UA"), "Pavlivka") == plain
+    monkeypatch.setattr(salience, "_table", lambda: {"UA-43": 5 * 10 ** 1.5})
+    assert admin1s(geoparse(text, gaz, "UA"), "Pavlivka") == {"UA-43"} != plain
     # context still decides, and salience never makes a place of a name
     monkeypatch.setattr(salience, "_table", lambda: {"UA-07": 100_000.0, "UA-63": 1e6})
     assert admin1s(geoparse("Damage to a school in Pavlivka, Sumy.", gaz), "Pavlivka") == \
