@@ -37,7 +37,7 @@ def _possessive_actor(found: Found, m: Mention) -> bool:
     if not tok.possessive or m.last + 1 >= len(found.tokens):
         return False
     nxt = found.tokens[m.last + 1]
-    if not cues.joined(found.text, tok, nxt) or nxt.capitalised:
+    if not found.links[m.last] or nxt.capitalised:
         return False
     return nxt.lower not in cues.words("possessive_place_nouns")
 
@@ -46,10 +46,10 @@ def _actor_after(found: Found, m: Mention) -> bool:
     """"Moscow officials", "Kiev insists", "Moscow has targeted" (but "Kyiv was hit")."""
     if found.tokens[m.last].possessive:
         return False
-    after = cues.words_after(found.text, found.tokens, m.last, limit=6)
+    after = cues.words_after(found, m.last, limit=6)
     if after and after[0] in cues.words("actor_nouns"):
         return True
-    before = cues.strip_fillers(cues.words_before(found.text, found.tokens, m.first))
+    before = cues.strip_fillers(cues.words_before(found, m.first))
     if before and before[-1] in cues.words("place_preps"):
         return False  # "officials in Kyiv said": Kyiv is where they are
     auxiliaries = cues.words("auxiliaries")
@@ -66,7 +66,7 @@ def _actor_after(found: Found, m: Mention) -> bool:
 
 def _actor_before(found: Found, m: Mention) -> bool:
     """"talks with Moscow", "push Minsk into", "between Moscow and Beijing"."""
-    before = cues.words_before(found.text, found.tokens, m.first, limit=4)
+    before = cues.words_before(found, m.first, limit=4)
     return cues.ends_with(before, "actor_before") is not None
 
 
@@ -106,8 +106,8 @@ def _capital_ref(found: Found, i: int) -> tuple[str | None, int, bool]:
     """Which country "capital" at token ``i`` belongs to, where the phrase starts, and
     whether it is a capital phrase at all."""
     toks = found.tokens
-    before = cues.words_before(found.text, toks, i, limit=2)
-    after = cues.words_after(found.text, toks, i, limit=3)
+    before = cues.words_before(found, i, limit=2)
+    after = cues.words_after(found, i, limit=3)
     if after[:1] == ["of"]:
         owner = _mention_at(found, i + 2)
         if owner is not None and _country_of(owner):
@@ -122,7 +122,7 @@ def _capital_ref(found: Found, i: int) -> tuple[str | None, int, bool]:
 
 def _phrase_start(found: Found, i: int) -> int:
     """Where "capital" at token ``i`` starts as written: with its "the"."""
-    before = cues.words_before(found.text, found.tokens, i, limit=1)
+    before = cues.words_before(found, i, limit=1)
     return found.tokens[i - 1].start if before == ["the"] else found.tokens[i].start
 
 
@@ -130,10 +130,11 @@ def capital_mentions(found: Found) -> list[Mention]:
     """Mentions for "the capital" phrases, with the country they name when they name one."""
     out = []
     toks = found.tokens
+    capital_words = cues.words("capital_words")
     for i, tok in enumerate(toks):
-        if tok.lower not in cues.words("capital_words"):
+        if tok.lower not in capital_words:
             continue
-        after = cues.words_after(found.text, toks, i, limit=1)
+        after = cues.words_after(found, i, limit=1)
         if after and after[0] in cues.words("capital_not_before"):
             continue
         country, start, ok = _capital_ref(found, i)

@@ -3,12 +3,16 @@ match them against the words right before or after a token."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import cache
+from typing import TypeVar
 
 from sitrep.geo import lexicon
+from sitrep.geo.mention import Found
 from sitrep.geo.tokens import Token
 
 _SPACE_ONLY = re.compile(r"[ \t\u00a0]+")
+_Words = TypeVar("_Words", list[str], tuple[str, ...])  # strip_fillers keeps the type
 
 
 @cache
@@ -45,24 +49,31 @@ def joined_abbrev(a: Token, gap: str) -> bool:
     return a.lower in abbreviations and gap in (". ", ".")
 
 
-def words_before(text: str, toks: list[Token], i: int, limit: int = 8) -> list[str]:
-    """Lower-case words right before token ``i``, nearest last, stopping at punctuation."""
-    out: list[str] = []
-    j = i - 1
-    while j >= 0 and len(out) < limit and joined(text, toks[j], toks[j + 1]):
-        out.append(toks[j].lower)
-        j -= 1
-    return out[::-1]
-
-
-def words_after(text: str, toks: list[Token], i: int, limit: int = 6) -> list[str]:
-    """Lower-case words right after token ``i``, stopping at punctuation."""
-    out: list[str] = []
-    j = i + 1
-    while j < len(toks) and len(out) < limit and joined(text, toks[j - 1], toks[j]):
-        out.append(toks[j].lower)
-        j += 1
+def links(text: str, toks: list[Token]) -> list[bool]:
+    """For each token, whether it is ``joined`` to the next (False for the last): worked out
+    once per text, as the words around every name are read from it many times over."""
+    out = [text[a.end:b.start] == " " and not a.possessive or joined(text, a, b)
+           for a, b in zip(toks, toks[1:])]
+    out.append(False)
     return out
+
+
+def words_before(found: Found, i: int, limit: int = 8) -> list[str]:
+    """Lower-case words right before token ``i``, nearest last, stopping at punctuation."""
+    linked = found.links
+    j, stop = i, max(i - limit, 0)
+    while j > stop and linked[j - 1]:
+        j -= 1
+    return [t.lower for t in found.tokens[j:i]]
+
+
+def words_after(found: Found, i: int, limit: int = 6) -> list[str]:
+    """Lower-case words right after token ``i``, stopping at punctuation."""
+    linked = found.links
+    j, stop = i, min(i + limit, len(found.tokens) - 1)
+    while j < stop and linked[j]:
+        j += 1
+    return [t.lower for t in found.tokens[i + 1:j + 1]]
 
 
 @cache
@@ -77,17 +88,20 @@ def _by_word(name: str, last: bool) -> dict[str, tuple[tuple[str, ...], ...]]:
     return {word: tuple(group) for word, group in out.items()}
 
 
-def ends_with(seq: list[str], name: str) -> tuple[str, ...] | None:
+def ends_with(seq: Sequence[str], name: str) -> tuple[str, ...] | None:
     """The longest phrase of list ``name`` that ``seq`` ends with."""
     if not seq:
         return None
+    n = len(seq)
     for phrase in _by_word(name, True).get(seq[-1], ()):
-        if len(phrase) <= len(seq) and tuple(seq[len(seq) - len(phrase):]) == phrase:
+        size = len(phrase)
+        # grouped by last word: a phrase of one word (the usual case) matches as it is
+        if size == 1 or size <= n and tuple(seq[n - size:]) == phrase:
             return phrase
     return None
 
 
-def starts_with(seq: list[str], name: str) -> tuple[str, ...] | None:
+def starts_with(seq: Sequence[str], name: str) -> tuple[str, ...] | None:
     """The longest phrase of list ``name`` that ``seq`` starts with."""
     if not seq:
         return None
@@ -97,7 +111,7 @@ def starts_with(seq: list[str], name: str) -> tuple[str, ...] | None:
     return None
 
 
-def strip_fillers(seq: list[str]) -> list[str]:
+def strip_fillers(seq: _Words) -> _Words:
     """Drops filler words ("the western", "small") from the end of ``seq``."""
     fillers = words("fillers")
     end = len(seq)

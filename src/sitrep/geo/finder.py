@@ -9,6 +9,8 @@ that is ``resolve``.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from functools import cache, lru_cache
 
 from sitrep.geo import actors, cues, lexicon
 from sitrep.geo.gazetteer import Candidate, Gazetteer
@@ -27,9 +29,10 @@ _RAION_WORDS = ("district", "raion", "rayon")
 # ---- people ---------------------------------------------------------------------------
 
 
-def _person_tokens(text: str, toks: list[Token]) -> set[int]:
+def _person_tokens(found: Found) -> set[int]:
     """Tokens that belong to people's names: after a given name or a title, known surnames,
     and surnames seen after a given name anywhere in the text."""
+    toks = found.tokens
     first_names = cues.words("first_names", "stopnames")
     surnames = set(cues.words("surnames", "stopnames"))
     person: set[int] = set()
@@ -37,7 +40,7 @@ def _person_tokens(text: str, toks: list[Token]) -> set[int]:
     titles_or_verbs = cues.words("titles", "stopnames") | verbs
     for i, tok in enumerate(toks):
         if tok.lower in first_names and tok.capitalised or tok.lower in titles_or_verbs:
-            run = _capitalised_run(text, toks, i + 1, limit=3)
+            run = _capitalised_run(found, i + 1, limit=3)
             if not run:
                 continue
             person.update(run if tok.lower in titles_or_verbs else [i, *run])
@@ -49,11 +52,11 @@ def _person_tokens(text: str, toks: list[Token]) -> set[int]:
     return person
 
 
-def _capitalised_run(text: str, toks: list[Token], i: int, limit: int) -> list[int]:
+def _capitalised_run(found: Found, i: int, limit: int) -> list[int]:
+    """Capitalised words from token ``i`` on, each joined to the one before."""
+    toks, linked = found.tokens, found.links
     run: list[int] = []
-    while i < len(toks) and len(run) < limit and toks[i].capitalised and (
-            not run and i > 0 and cues.joined(text, toks[i - 1], toks[i])
-            or run and cues.joined(text, toks[run[-1]], toks[i])):
+    while i < len(toks) and len(run) < limit and toks[i].capitalised and i > 0 and linked[i - 1]:
         run.append(i)
         if toks[i].possessive:
             break
@@ -64,27 +67,30 @@ def _capitalised_run(text: str, toks: list[Token], i: int, limit: int) -> list[i
 # ---- matching names -----------------------------------------------------------------
 
 
-def _link_ok(text: str, a: Token, b: Token, tails: frozenset[str]) -> bool:
-    """Two neighbouring tokens may belong to one name: joined by spaces (or the period of
+def _link_ok(found: Found, j: int, tails: frozenset[str]) -> bool:
+    """Tokens ``j`` and ``j + 1`` may belong to one name: joined by spaces (or the period of
     "St."), the first without a possessive, the second capitalised, a connector ("on") or a
     lower-case word that ends many Slavic names ("Chasiv yar")."""
+    a, b = found.tokens[j], found.tokens[j + 1]
     if a.possessive or not (b.capitalised or b.lower in cues.words("name_connectors")
                             or b.lower in tails):
         return False
-    gap = text[a.end:b.start]
-    return cues.joined(text, a, b) or gap.startswith(".") and cues.joined_abbrev(a, gap)
+    if found.links[j]:
+        return True
+    gap = found.text[a.end:b.start]
+    return gap.startswith(".") and cues.joined_abbrev(a, gap)
 
 
 def _span_ends(found: Found, i: int, blocked: set[int]) -> list[int]:
     """The last tokens ``j`` (longest first) for which tokens i..j can form one name: linked
     as ``_link_ok`` says, none of them blocked, ending in a capitalised word or a tail."""
-    toks, text = found.tokens, found.text
+    toks = found.tokens
     if i in blocked or not toks[i].capitalised:
         return []
     tails = cues.words("lowercase_name_tails")
     ends, j = [i], i
     stop = min(len(toks), i + MAX_WORDS) - 1
-    while j < stop and j + 1 not in blocked and _link_ok(text, toks[j], toks[j + 1], tails):
+    while j < stop and j + 1 not in blocked and _link_ok(found, j, tails):
         j += 1
         if toks[j].capitalised or toks[j].lower in tails:
             ends.append(j)
@@ -99,19 +105,23 @@ def _single_word_blocked(tok: Token, lower_words: set[str]) -> bool:
         or tok.text.lower() in lower_words
 
 
-def _lookup(gaz: Gazetteer, surface: str, variants: bool) -> tuple[Candidate, ...]:
+@lru_cache(maxsize=65536)
+def _lookup(gaz: Gazetteer, surface: str, variants: bool, tail: bool) -> tuple[Candidate, ...]:
+    """The entries ``surface`` may name (the same names come up in text after text, hence the
+    cache); ``tail``: it holds a lower-case tail word (see ``_tail_countries``)."""
     if surface.isupper() and len(surface) <= _MAX_ACRONYM:
         # "TOS", "SBU": an acronym names a country or region ("US", "DPR"), never a town.
         found = gaz.exact(surface) if not variants else ()
-        return tuple(c for c in found if c.kind != "place")
-    if not variants:
+        found = tuple(c for c in found if c.kind != "place")
+    elif not variants:
         found = gaz.exact(surface)
         if found and not any(c.kind == "place" for c in found):
             # "Khmelnitsky" is written so only for the region: its town is a variant away
             found += tuple(c for c in gaz.variants(surface) if c.kind == "place")
-        return found
-    letters = sum(ch.isalpha() for ch in surface)
-    return tuple(gaz.variants(surface)) if letters >= _MIN_VARIANT_LETTERS else ()
+    else:
+        letters = sum(ch.isalpha() for ch in surface)
+        found = tuple(gaz.variants(surface)) if letters >= _MIN_VARIANT_LETTERS else ()
+    return _tail_countries(found) if found and tail else found
 
 
 def _match_at(found: Found, gaz: Gazetteer, i: int, blocked: set[int],
@@ -120,9 +130,10 @@ def _match_at(found: Found, gaz: Gazetteer, i: int, blocked: set[int],
     ends = _span_ends(found, i, blocked)
     # "In Nova Kakhovka" must not start at "In" through a spelling variant
     passes = (False,) if fold(toks[i].text) in cues.words("words", "stopnames") else (False, True)
+    alone_blocked = _single_word_blocked(toks[i], lower_words)
     for variants in passes:
         for j in ends:
-            if i == j and _single_word_blocked(toks[i], lower_words):
+            if i == j and alone_blocked:
                 continue
             surface = text[toks[i].start:toks[j].end]
             cands = _candidates(found, gaz, i, j, variants)
@@ -137,10 +148,10 @@ def _match_at(found: Found, gaz: Gazetteer, i: int, blocked: set[int],
 
 def _candidates(found: Found, gaz: Gazetteer, i: int, j: int, variants: bool
                 ) -> tuple[Candidate, ...]:
-    """The entries tokens i..j may name (see ``_lookup``, ``_tail_countries``)."""
+    """The entries tokens i..j may name (see ``_lookup``)."""
     toks = found.tokens
-    cands = _lookup(gaz, found.text[toks[i].start:toks[j].end], variants)
-    return _tail_countries(cands) if cands and _has_tail(toks, i, j) else cands
+    tail = i < j and _has_tail(toks, i, j)
+    return _lookup(gaz, found.text[toks[i].start:toks[j].end], variants, tail)
 
 
 def _has_tail(toks: list[Token], i: int, j: int) -> bool:
@@ -174,23 +185,32 @@ def _opener_variant(found: Found, gaz: Gazetteer, i: int, ends: list[int]) -> Me
 
 def _match_names(found: Found, gaz: Gazetteer) -> None:
     toks = found.tokens
-    blocked = _person_tokens(found.text, toks)
+    blocked = _person_tokens(found)
     lower_words = {t.text for t in toks if t.text.islower()}
+    preps = cues.words("lowercase_preps")
     things: list[Mention] = []
-    i = 0
-    while i < len(toks):
-        mention = None
-        if toks[i].capitalised and i not in blocked:
+    resume = 0  # the token after the last mention: mentions never overlap
+    for i, tok in enumerate(toks):
+        if i < resume:
+            continue
+        if tok.capitalised:
+            # (a capitalised word is never a lower-case slot)
+            if i in blocked:
+                continue
             mention = _match_at(found, gaz, i, blocked, lower_words)
-        elif _lowercase_name_slot(found, i):
+        elif i and len(tok.text) >= _MIN_LOWERCASE and toks[i - 1].lower in preps and \
+                _lowercase_name_slot(found, i):  # the cheap tests first: most words fail them
             mention = _lowercase_match(found, gaz, i)
-        if mention is not None:
-            verdict = _names_something_else(found, mention)
-            if verdict == "thing":
-                things.append(mention)
-            elif not verdict:
-                found.mentions.append(mention)
-        i = mention.last + 1 if mention is not None else i + 1
+        else:
+            continue
+        if mention is None:
+            continue
+        verdict = _names_something_else(found, mention)
+        if verdict == "thing":
+            things.append(mention)
+        elif not verdict:
+            found.mentions.append(mention)
+        resume = mention.last + 1
     _keep_lone_things(found, things)
     _fuzzy_in_frames(found, gaz, blocked)
     _drop_speakers(found)
@@ -198,9 +218,8 @@ def _match_names(found: Found, gaz: Gazetteer) -> None:
 
 def _framed_slot(found: Found, i: int) -> bool:
     """A capitalised word the words around call a place: "X region", "the village of X"."""
-    toks = found.tokens
-    after = cues.words_after(found.text, toks, i, limit=1)
-    before = cues.words_before(found.text, toks, i)
+    after = cues.words_after(found, i, limit=1)
+    before = cues.words_before(found, i)
     return bool(after and after[0] in _designator_words() or cues.ends_with(before, "place_intro"))
 
 
@@ -211,7 +230,7 @@ def _fuzzy_in_frames(found: Found, gaz: Gazetteer, blocked: set[int]) -> None:
     stop = cues.words("words", "stopnames")
     added = []
     for i, tok in enumerate(found.tokens):
-        if i in covered or i in blocked or not tok.capitalised or fold(tok.text) in stop:
+        if not tok.capitalised or i in covered or i in blocked or fold(tok.text) in stop:
             continue
         if len(tok.text) >= _MIN_VARIANT_LETTERS and _framed_slot(found, i):
             cands = tuple(c for c in gaz.fuzzy(tok.text) if c.source != "demonym")
@@ -231,7 +250,7 @@ def _lowercase_name_slot(found: Found, i: int) -> bool:
     if prev.lower not in cues.words("lowercase_preps") or not tok.text.isalpha() or \
             not tok.text.islower():
         return False
-    return cues.joined(found.text, prev, tok) and \
+    return found.links[i - 1] and \
         fold(tok.text) not in cues.words("words", "stopnames")
 
 
@@ -249,7 +268,7 @@ def _drop_speakers(found: Found) -> None:
     verbs = cues.words("speech_verbs")
     keep = []
     for m in found.mentions:
-        after = cues.words_after(found.text, found.tokens, m.last, limit=1)
+        after = cues.words_after(found, m.last, limit=1)
         town = any(c.kind == "place" for c in m.candidates) and not any(
             c.capital or c.kind != "place" for c in m.candidates)
         if not (after and after[0] in verbs and town and m.first == m.last):
@@ -273,13 +292,13 @@ def _names_something_else(found: Found, m: Mention) -> str:
     "Velyka Komyshuvakha" (a village the gazetteer lacks); "thing" for "Gorky Park",
     "Druzhba theatre"; "" for a place."""
     toks = found.tokens
-    before = cues.words_before(found.text, toks, m.first, limit=1)
+    before = cues.words_before(found, m.first, limit=1)
     if before and before[0] in cues.words("street_before"):
         return "other"
     if toks[m.last].possessive or m.last + 1 >= len(toks):
         return ""
     nxt = toks[m.last + 1]
-    if not cues.joined(found.text, toks[m.last], nxt):
+    if not found.links[m.last]:
         return ""
     if nxt.lower in cues.words("agreement_words"):
         return "other"
@@ -300,7 +319,7 @@ def _demonyms(found: Found) -> None:
         if not any(c.source == "demonym" for c in m.candidates):
             continue
         m.candidates = tuple(c for c in m.candidates if c.source == "demonym")
-        after = cues.words_after(found.text, found.tokens, m.last, limit=5)
+        after = cues.words_after(found, m.last, limit=5)
         noun = max((n for n in nouns if tuple(after[: len(n)]) == n), key=len, default=None)
         # "the Russian border city of Belgorod": the noun qualifies another place word.
         compound = noun is not None and after[len(noun):len(noun) + 1] and \
@@ -312,15 +331,23 @@ def _demonyms(found: Found) -> None:
         m.end = found.tokens[m.last + len(noun)].end
 
 
-def _designator_words() -> set[str]:
+@cache
+def _designator_sets() -> tuple[frozenset[str], frozenset[str]]:
+    """The words after a name that make it a region, and those that make it a town."""
     regions = lexicon.load("regions")["designators"]
-    return set(regions["region"]) | set(regions["place"])
+    return frozenset(regions["region"]), frozenset(regions["place"])
+
+
+@cache
+def _designator_words() -> frozenset[str]:
+    region_words, place_words = _designator_sets()
+    return region_words | place_words
 
 
 def _designators(found: Found) -> None:
     """"Brest region", "Kyiv city": the word after the name says what kind of place it is."""
-    regions = lexicon.load("regions")["designators"]
-    region_words, place_words = set(regions["region"]), set(regions["place"])
+    region_words, place_words = _designator_sets()
+    designators = _designator_words()
     for m in found.mentions:
         if m.context_only:
             continue
@@ -331,8 +358,8 @@ def _designators(found: Found) -> None:
             m.mode, m.cue, m.designator = "region", "strong", own
         if found.tokens[m.last].possessive:
             continue
-        after = cues.words_after(found.text, found.tokens, m.last, limit=1)
-        if after and after[0] in region_words | place_words:
+        after = cues.words_after(found, m.last, limit=1)
+        if after and after[0] in designators:
             m.mode = "region" if after[0] in region_words else "place"
             m.cue, m.designator = "strong", after[0]
             m.end = found.tokens[m.last + 1].end
@@ -342,25 +369,35 @@ def _intros(found: Found) -> None:
     """"the village of X" makes X a town; "the regions of X" makes X a region; "in X" is a
     weak place cue."""
     for m in found.mentions:
-        before = cues.words_before(found.text, found.tokens, m.first)
-        if m.mode == "bare" and (cues.ends_with(before, "place_intro")
-                                 or _bare_place_intro(before, m)):
+        place, bare, region, prep = _intro_words(tuple(cues.words_before(found, m.first)))
+        if m.mode == "bare" and (place or bare and _may_be_village(m)):
             m.mode, m.cue = "place", "strong"
-        elif cues.ends_with(before, "region_intro") and m.mode == "bare":
+        elif region and m.mode == "bare":
             m.mode, m.cue = "region", "strong"
-        elif m.cue is None and before and cues.strip_fillers(before)[-1:] and \
-                cues.strip_fillers(before)[-1] in cues.words("place_preps"):
-            m.cue, m.prep = "weak", _prep(cues.strip_fillers(before))
+        elif m.cue is None and prep is not None:
+            m.cue, m.prep = "weak", prep
 
 
-def _bare_place_intro(before: list[str], m: Mention) -> bool:
-    """"the village Sulyhivka": a place intro without "of", which never makes a village of a
+@lru_cache(maxsize=16384)
+def _intro_words(before: tuple[str, ...]) -> tuple[bool, bool, bool, str | None]:
+    """What the words before a name introduce: a town ("the village of"), a town unless the
+    name is a country's ("the village", see ``_may_be_village``), a region ("the regions
+    of"), and the preposition of a weak cue ("in"). Cached: the same few leads come back."""
+    stripped = cues.strip_fillers(before)
+    weak = bool(stripped) and stripped[-1] in cues.words("place_preps")
+    return (bool(cues.ends_with(before, "place_intro")),
+            bool(cues.ends_with(before, "place_intro_bare")),
+            bool(cues.ends_with(before, "region_intro")),
+            _prep(stripped) if weak else None)
+
+
+def _may_be_village(m: Mention) -> bool:
+    """"the village Sulyhivka": a place intro without "of" never makes a village of a
     country's name ("the village Ukraine would rebuild")."""
-    return bool(cues.ends_with(before, "place_intro_bare")) and \
-        not any(c.kind == "country" for c in m.candidates)
+    return not any(c.kind == "country" for c in m.candidates)
 
 
-def _prep(before: list[str]) -> str:
+def _prep(before: Sequence[str]) -> str:
     """The preposition of a weak cue; "south of", "the shelling of" keep the word before "of"
     (those say a place is meant, "of" alone does not)."""
     if before[-1] == "of" and len(before) > 1 and before[-2] in cues.words("of_frames"):
@@ -418,14 +455,22 @@ def _holds(m: Mention) -> bool:
         c.kind in ("country", "admin1", "area") for c in m.candidates)
 
 
-def _containers(found: Found) -> None:
-    """"Mozyr in Belarus", "Petrikov, Belarus", "Desna in the northern Chernigiv region"."""
+@cache
+def _container_gaps() -> tuple[re.Pattern[str], ...]:
+    """The gaps between a name and what holds it: "in", "of", a possessive, "near" (with
+    fillers: "in southern Belarus")."""
     fillers = "|".join(re.escape(w) for w in sorted(cues.words("fillers")))
     gap_in = re.compile(rf"\s+in\s+(?:(?:{fillers})\s+)*", re.IGNORECASE)
     gap_of = re.compile(rf",?\s+(?:of|in)\s+(?:(?:{fillers})\s+)*|,\s*", re.IGNORECASE)
     possessive = re.compile(rf"['’ʼ]s?\s+(?:(?:{fillers})\s+)*", re.IGNORECASE)
     near = re.compile(rf",?\s+(?:near|outside|(?:on\s+)?the\s+outskirts\s+of)\s+"
                       rf"(?:(?:{fillers})\s+)*", re.IGNORECASE)
+    return gap_in, gap_of, possessive, near
+
+
+def _containers(found: Found) -> None:
+    """"Mozyr in Belarus", "Petrikov, Belarus", "Desna in the northern Chernigiv region"."""
+    gap_in, gap_of, possessive, near = _container_gaps()
     ms = found.mentions
     for k in range(len(ms) - 1):
         m, nxt = ms[k], ms[k + 1]
@@ -475,7 +520,7 @@ def _neighbour_names(found: Found, m: Mention) -> list[int]:
     first word ("Shelled Kharkiv School"), not adjectives like "Russian-occupied"."""
     toks, out = found.tokens, []
     stop = cues.words("words", "stopnames")
-    if m.first > 0 and cues.joined(found.text, toks[m.first - 1], toks[m.first]):
+    if m.first > 0 and found.links[m.first - 1]:
         before = toks[m.first - 1]
         sentence_start = found.sentences[index_of(found.sentences, before.start)][0]
         opening = not found.text[sentence_start:before.start].strip(" \t\n\"“‘'(«")
@@ -483,7 +528,7 @@ def _neighbour_names(found: Found, m: Mention) -> list[int]:
         if not opening and not compound:
             out.append(m.first - 1)
     last = m.last + 1 if m.end > toks[m.last].end else m.last
-    if last + 1 < len(toks) and cues.joined(found.text, toks[last], toks[last + 1]):
+    if last + 1 < len(toks) and found.links[last]:
         out.append(last + 1)
     return [i for i in out if toks[i].capitalised and fold(toks[i].text) not in stop]
 
@@ -520,7 +565,8 @@ def _locate(found: Found) -> None:
 
 def find(text: str, gaz: Gazetteer) -> Found:
     """Every place-name mention in ``text``, with its candidates and local cues."""
-    found = Found(text, tokenize(text), sentences(text), paragraphs(text))
+    toks = tokenize(text)
+    found = Found(text, toks, sentences(text), paragraphs(text), links=cues.links(text, toks))
     _match_names(found, gaz)
     found.mentions.extend(actors.capital_mentions(found))
     found.mentions.sort(key=lambda m: m.start)

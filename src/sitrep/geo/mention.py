@@ -46,6 +46,8 @@ class Found:
     sentences: list[tuple[int, int]]
     paragraphs: list[tuple[int, int]]
     mentions: list[Mention] = field(default_factory=list)
+    # links[i]: tokens i and i + 1 are joined by spaces alone (``cues.links``)
+    links: list[bool] = field(default_factory=list)
 
     def sentence_text(self, mention: Mention) -> str:
         start, end = self.sentences[mention.sentence]

@@ -50,7 +50,8 @@ class _Context:
     which name groups (so a group is never its own evidence)."""
 
     hint: str | None
-    seen: dict[tuple[str, int, str], set[tuple[str, str]]] = field(
+    # (what, level, index, code) -> the name groups that named it there
+    seen: dict[tuple[str, str, int, str], set[tuple[str, str]]] = field(
         default_factory=lambda: defaultdict(set))
     within_country: dict[int, set[str]] = field(default_factory=dict)
     within_admin1: dict[int, set[str]] = field(default_factory=dict)
@@ -63,13 +64,14 @@ class _Context:
     # sentence -> the regions it names -> by which name groups
     sentence_admin1s: dict[int, dict[str, set[tuple[str, str]]]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(set)))
+    named_by_others: dict[tuple[str, str], bool] = field(default_factory=dict)
 
     def add(self, m: Mention, what: str, code: str | None) -> None:
         if not code:
             return
         group = _group_key(m)
         for level, idx in (("s", m.sentence), ("p", m.paragraph), ("a", 0)):
-            self.seen[(f"{what}{level}", idx, code)].add(group)
+            self.seen[(what, level, idx, code)].add(group)
         if what == "country":
             self.countries[code].add(group)
         elif what == "admin1":
@@ -83,11 +85,22 @@ class _Context:
         return {code for code, groups in named.items()
                 if code.startswith(prefix) and groups - {group}}
 
+    def others_name_a_country(self, group: tuple[str, str]) -> bool:
+        """Some country is named by a group other than ``group`` (asked for every candidate
+        of the group, so kept: the context is complete before anything asks)."""
+        named = self.named_by_others.get(group)
+        if named is None:
+            named = self.named_by_others[group] = any(
+                groups - {group} for groups in self.countries.values())
+        return named
+
     def has(self, what: str, level: str, idx: int, code: str | None, group: tuple[str, str]
             ) -> bool:
         if not code:
             return False
-        return bool(self.seen.get((f"{what}{level}", idx, code), set()) - {group})
+        groups = self.seen.get((what, level, idx, code))
+        # named there by a group other than ``group`` (asked for every candidate: no set built)
+        return bool(groups) and (len(groups) > 1 or group not in groups)
 
 
 # ---- context ------------------------------------------------------------------------
@@ -181,6 +194,8 @@ def _match(c: Candidate) -> float:
 
 
 def _admin1_score(ctx: _Context, m: Mention, code: str | None, group: tuple[str, str]) -> float:
+    if not code:
+        return 0.0  # nothing names no region (``has``)
     w = _w()["context"]
     for level, idx, weight in (("s", m.sentence, w["admin1_sentence"]),
                                ("p", m.paragraph, w["admin1_paragraph"]),
@@ -201,8 +216,7 @@ def _country_score(ctx: _Context, m: Mention, code: str | None, group: tuple[str
         return float(w["country_hint"])
     if ctx.has("demonym", "s", m.sentence, code, group):
         return float(w["demonym_sentence"])
-    named = any(groups - {group} for groups in ctx.countries.values())
-    return float(w["country_unmentioned"]) if named else 0.0
+    return float(w["country_unmentioned"]) if ctx.others_name_a_country(group) else 0.0
 
 
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -234,9 +248,11 @@ def _proximity(ctx: _Context, c: Candidate, group: tuple[str, str]) -> float:
     return 0.0
 
 
-def _context_score(ctx: _Context, k: int, m: Mention, c: Candidate) -> float:
+def _context_score(ctx: _Context, k: int, m: Mention, c: Candidate, group: tuple[str, str],
+                   proximity: float) -> float:
+    """``group``: ``m``'s name group; ``proximity``: ``_proximity`` of ``c`` (the same for
+    every mention of the group, so worked out once)."""
     w = _w()["context"]
-    group = _group_key(m)
     score = 0.0
     explicit = ctx.within_country.get(k)
     if explicit:
@@ -246,7 +262,7 @@ def _context_score(ctx: _Context, k: int, m: Mention, c: Candidate) -> float:
     score += _admin1_score(ctx, m, c.admin1, group)
     if not explicit and c.kind != "country":
         score += _country_score(ctx, m, c.country, group)
-    score += _proximity(ctx, c, group)
+    score += proximity
     anchor = ctx.near.get(k)
     if anchor and c.lat is not None and c.lon is not None and \
             _km(c.lat, c.lon, *anchor) <= w["near_km"]:
@@ -336,7 +352,7 @@ def _foreign_unframed(ctx: _Context, m: Mention, c: Candidate) -> bool:
     if c.kind != "place" or strong or not (small or c.source in ("variant", "fuzzy")):
         return False
     group = _group_key(m)
-    if not ctx.hint and not any(groups - {group} for groups in ctx.countries.values()):
+    if not ctx.hint and not ctx.others_name_a_country(group):
         return False  # no country in view: nothing is abroad
     return c.country != ctx.hint and not ctx.has("country", "a", 0, c.country, group) and \
         not ctx.has("demonym", "a", 0, c.country, group)
@@ -431,13 +447,14 @@ def _regional_variants(found: Found, gaz: Gazetteer, ctx: _Context, members: lis
 
 
 def _best(found: Found, gaz: Gazetteer, ctx: _Context, members: list[int],
-          news_prior: bool) -> Resolved | None:
-    """The best candidate for a group of mentions of one name, if it reaches the threshold."""
+          eligible: list[Candidate], news_prior: bool) -> Resolved | None:
+    """The best candidate for a group of mentions of one name (``eligible``: its entries, see
+    ``_eligible``), if it reaches the threshold."""
     first = found.mentions[members[0]]
-    pool = _eligible(first, gaz)
-    if not pool:
+    group = _group_key(first)  # the members' own (``_groups`` made them by it)
+    if not eligible:
         return None
-    pool += _regional_variants(found, gaz, ctx, members, pool)
+    pool = eligible + _regional_variants(found, gaz, ctx, members, eligible)
     one_country = len({c.country for c in pool}) == 1
     scored: list[Resolved] = []
     for c in pool:
@@ -447,12 +464,13 @@ def _best(found: Found, gaz: Gazetteer, ctx: _Context, members: list[int],
             continue
         base = _prior(c) + _match(c) + _kind_adjust(c, first, pool)
         base += _w()["context"]["one_country"] if one_country else 0.0
-        context = max(_context_score(ctx, k, found.mentions[k], c) for k in members)
+        proximity = _proximity(ctx, c, group)
+        context = max(_context_score(ctx, k, found.mentions[k], c, group, proximity)
+                      for k in members)
         if base + context >= _w()["threshold"]:
             scored.append(Resolved(members[0], c, base + context, context))
     # other towns of the text are evidence (``_proximity``) that the news' regions must not
     # override: the prior is for a name the text leaves alone
-    group = _group_key(first)
     alone = news_prior and not any(g != group for g, _, _ in ctx.points)
     return _top(scored, alone)
 
@@ -475,17 +493,25 @@ def _top(scored: list[Resolved], news_prior: bool) -> Resolved | None:
     return max(alike, key=lambda r: r.score + _salience(r.candidate))
 
 
-def _pass(found: Found, gaz: Gazetteer, ctx: _Context, news_prior: bool
-          ) -> dict[int, Resolved]:
+def _groups(found: Found) -> list[list[int]]:
+    """The mentions to resolve, by name group (``_group_key``)."""
     groups: dict[tuple[str, str], list[int]] = defaultdict(list)
     for k, m in enumerate(found.mentions):
         if not (m.actor or m.context_only or m.mode in ("capital", "capital_region")):
             groups[_group_key(m)].append(k)
+    return list(groups.values())
+
+
+def _pass(found: Found, gaz: Gazetteer, ctx: _Context,
+          groups: list[tuple[list[int], list[Candidate]]], news_prior: bool
+          ) -> dict[int, Resolved]:
+    """Each group's best entry (``groups``: its members and eligible entries)."""
     picks: dict[int, Resolved] = {}
-    for members in groups.values():
-        best = _best(found, gaz, ctx, members, news_prior)
+    for members, eligible in groups:
+        best = _best(found, gaz, ctx, members, eligible, news_prior)
         if best is not None:
-            picks.update({k: replace(best, index=k) for k in members})
+            picks.update({k: Resolved(k, best.candidate, best.score, best.context)
+                          for k in members})
     return picks
 
 
@@ -535,7 +561,10 @@ def resolve(found: Found, gaz: Gazetteer, hint: str | None = None,
     ``news_prior`` lets the news' regions (``_salience``) break ties among the towns of a
     name the text names no other town with, in the second pass only (the first pass's picks
     are the context of the second)."""
-    first = _pass(found, gaz, _seed(found, hint), news_prior=False)
-    picks = _pass(found, gaz, _from_picks(found, first, hint), news_prior)
+    # the entries a group may stand for are the same in both passes: found once
+    groups = [(members, _eligible(found.mentions[members[0]], gaz))
+              for members in _groups(found)]
+    first = _pass(found, gaz, _seed(found, hint), groups, news_prior=False)
+    picks = _pass(found, gaz, _from_picks(found, first, hint), groups, news_prior)
     picks.update(_capitals(found, gaz, picks, hint))
     return [picks[k] for k in sorted(picks)]

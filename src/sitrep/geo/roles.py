@@ -8,7 +8,7 @@ regions"); a container takes the role of what it holds ("from Petrykaw in southe
 """
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from sitrep.geo import cues, lexicon
 from sitrep.geo.mention import Found, Mention
@@ -30,8 +30,10 @@ def _near_attack(found: Found, m: Mention) -> bool:
     near = [t.lower for t in found.tokens[max(0, m.first - window):m.last + 1 + _AFTER_WINDOW]
             if start <= t.start < end]
     singles, multi = _attack_phrases()
+    if not singles.isdisjoint(near):
+        return True
     joined = " ".join(near)
-    return bool(singles.intersection(near)) or any(p in joined for p in multi)
+    return any(p in joined for p in multi)
 
 
 @cache
@@ -40,10 +42,9 @@ def _demonyms() -> frozenset[str]:
     return frozenset(d.lower() for names in lists for d in names)
 
 
-def _lead(found: Found, m: Mention) -> list[str]:
+def _lead(seq: tuple[str, ...]) -> tuple[str, ...]:
     """The words before a mention with fillers, demonyms ("the Russian border city of") and
     "the town of" intros taken off."""
-    seq = cues.words_before(found.text, found.tokens, m.first, limit=10)
     while True:
         trimmed = cues.strip_fillers(seq)
         while trimmed and trimmed[-1] in _demonyms():
@@ -56,29 +57,36 @@ def _lead(found: Found, m: Mention) -> list[str]:
         seq = trimmed
 
 
-def local_role(found: Found, m: Mention) -> str:
-    """The role the words right before ``m`` give it ("Russia's" is never a target)."""
-    if found.tokens[m.last].possessive:
-        return "place"
-    lead = _lead(found, m)
+@lru_cache(maxsize=16384)
+def _lead_role(before: tuple[str, ...]) -> str:
+    """The role the words before a name give it, or "origin?" / "target?" when that takes an
+    attack word near the name too (cached: the same few leads come back all the time)."""
+    lead = _lead(before)
     if cues.ends_with(lead, "place_before"):
         return "place"
     if cues.ends_with(lead, "origin_before"):
         return "origin"
     if cues.ends_with(lead, "target_before"):
         return "target"
-    attack = _near_attack(found, m)
-    if attack and cues.ends_with(lead, "origin_preps"):
-        return "origin"
-    if attack and cues.ends_with(lead, "target_preps"):
-        return "target"
-    return "place"
+    if cues.ends_with(lead, "origin_preps"):
+        return "origin?"
+    return "target?" if cues.ends_with(lead, "target_preps") else "place"
+
+
+def local_role(found: Found, m: Mention) -> str:
+    """The role the words right before ``m`` give it ("Russia's" is never a target)."""
+    if found.tokens[m.last].possessive:
+        return "place"
+    role = _lead_role(tuple(cues.words_before(found, m.first, limit=10)))
+    if role.endswith("?"):
+        return role[:-1] if _near_attack(found, m) else "place"
+    return role
 
 
 def _target_after(found: Found, m: Mention) -> bool:
     """"Sumy region came under fire", "Chernigov, Kiev and Sumy regions suffered"."""
     last = m.last + 1 if m.end > found.tokens[m.last].end else m.last
-    after = cues.words_after(found.text, found.tokens, last, limit=4)
+    after = cues.words_after(found, last, limit=4)
     return cues.starts_with(after, "target_after") is not None
 
 

@@ -6,13 +6,16 @@ not a full NLP pipeline, and must stay fast on thousands of short texts.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from operator import itemgetter
 from typing import NamedTuple
 
 from sitrep.geo import lexicon
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’ʼ´][^\W\d_]+)*|\d+(?:[.,]\d+)*")
-_POSSESSIVE = ("'s", "’s", "ʼs")
 _APOSTROPHES = "'’ʼ"
+_START = itemgetter(0)  # a span's start
+_NON_WORD = re.compile(r"[^\w]")
 _PARAGRAPH = re.compile(r"\n\s*\n")
 _SENTENCE_END = re.compile(r"[.!?]+[\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])|\n+")
 
@@ -33,18 +36,22 @@ def tokenize(text: str) -> list[Token]:
     """The words of ``text`` (one loop, no helper calls: a text has thousands of words)."""
     out: list[Token] = []
     append = out.append
+    new = tuple.__new__  # Token(...) without the NamedTuple's Python-level __new__
     for match in _WORD.finditer(text):
-        word = match.group()
-        start, end = match.span()
-        possessive = False
-        if len(word) > 2 and word[-2:] in _POSSESSIVE:
-            word, end, possessive = word[:-2], end - 2, True
-        elif word[-1:] == "s" and (after := text[end:end + 1]) and after in _APOSTROPHES \
-                and not text[end + 1:end + 2].isalpha():
+        word = match[0]
+        start = match.start()
+        end = start + len(word)
+        if word[-1] != "s":  # most words: no possessive to look for
+            append(new(Token, (word, start, end, False, word[0].isupper(), word.lower())))
+        elif len(word) > 2 and word[-2] in _APOSTROPHES:  # "Kyiv's"
+            word = word[:-2]
+            append(new(Token, (word, start, end - 2, True, word[0].isupper(), word.lower())))
+        else:
             # "Belarus' border": an apostrophe after a final s, not followed by a letter ("" is
             # in any string, so the end of the text is ruled out first)
-            possessive = True
-        append(Token(word, start, end, possessive, word[:1].isupper(), word.lower()))
+            possessive = bool(after := text[end:end + 1]) and after in _APOSTROPHES \
+                and not text[end + 1:end + 2].isalpha()
+            append(new(Token, (word, start, end, possessive, word[0].isupper(), word.lower())))
     return out
 
 
@@ -63,7 +70,7 @@ def _abbreviation_before(text: str, pos: int) -> bool:
     if text[pos:pos + 1] != ".":
         return False
     head = text[max(0, pos - 12):pos]
-    word = re.split(r"[^\w]", head)[-1]
+    word = _NON_WORD.split(head)[-1]
     abbreviations = lexicon.word_set("cues", "abbreviations")
     return word.lower() in abbreviations or (len(word) == 1 and word.isupper())
 
@@ -81,12 +88,6 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 
 def index_of(spans: list[tuple[int, int]], pos: int) -> int:
-    """Which span holds offset ``pos`` (the last one starting at or before it)."""
-    lo, hi = 0, len(spans) - 1
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if spans[mid][0] <= pos:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
+    """Which span holds offset ``pos`` (the last one starting at or before it; the first when
+    none does)."""
+    return max(bisect_right(spans, pos, key=_START) - 1, 0)

@@ -23,6 +23,9 @@ _SPACES = re.compile(r"\s+")
 class _Rules:
     letters: dict[str, str]
     drop: frozenset[str]
+    # the two above as str.translate tables (one C call instead of a loop over characters)
+    letters_table: dict[int, str]
+    drop_table: dict[int, None]
     tokens: dict[str, str]
     skeleton: tuple[tuple[re.Pattern[str], str], ...]
     min_similarity: float
@@ -32,9 +35,14 @@ class _Rules:
 @cache
 def _rules() -> _Rules:
     data = lexicon.load("variants")
+    letters = {str(k): str(v) for k, v in data["letters"].items()}
+    drop = frozenset(data["drop"])
     return _Rules(
-        letters={str(k): str(v) for k, v in data["letters"].items()},
-        drop=frozenset(data["drop"]),
+        letters=letters,
+        drop=drop,
+        # a longer key never equals one character, so it never applied: left out
+        letters_table={ord(k): v for k, v in letters.items() if len(k) == 1},
+        drop_table=dict.fromkeys(map(ord, drop)),
         tokens={str(k): str(v) for k, v in data["tokens"].items()},
         skeleton=tuple((re.compile(p), r) for p, r in data["skeleton"]),
         min_similarity=float(data["min_similarity"]),
@@ -43,10 +51,14 @@ def _rules() -> _Rules:
 
 
 def _strip_accents(text: str, rules: _Rules) -> str:
-    text = "".join(ch for ch in text if ch not in rules.drop)
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return "".join(rules.letters.get(ch, ch) for ch in plain)
+    text = text.translate(rules.drop_table)
+    if text.isascii():
+        # the usual case: ASCII has nothing to decompose or strip, and case folds as lower()
+        plain = text.lower()
+    else:
+        decomposed = unicodedata.normalize("NFKD", text.casefold())
+        plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return plain.translate(rules.letters_table)
 
 
 @lru_cache(maxsize=65536)
