@@ -244,3 +244,16 @@ def test_without_publication_no_relative_phrase_of_a_seed_resolves(corpus: Path)
     text = next((corpus / "seeds").glob("001_*.txt")).read_text(encoding="utf-8")
     for p in find_time_phrases(text, None):
         assert p.date.value is None or any(ch.isdigit() for ch in p.text), p
+
+
+@pytest.mark.parametrize("text", [
+    "At 05:00 a.m. (02:00 GMT) and 0200 GMT+3, then noon, MIDNIGHT and at midday.",
+    "12:30",
+    "x12:30, 7pm-8pm, 10.15am; (3 p.m.) 1700 hrs and 23:59 Kyiv time; afternoon",
+])
+def test_time_scan_finds_what_the_time_pattern_finds(text: str) -> None:
+    from sitrep.nlp import dates
+
+    expected = [m.span() for m in dates._rules().time.finditer(text)]
+    assert [m.span() for m in dates._time_matches(text)] == expected
+    assert expected

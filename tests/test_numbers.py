@@ -234,3 +234,21 @@ def test_seed_amounts_are_never_years_models_or_measures(corpus: Path) -> None:
             assert not (a.value is not None and 1900 <= a.value <= 2099 and a.qualifier == "exact"), a
             assert not text[max(0, a.start - 2):a.start].rstrip().endswith("-"), a
             assert not text[a.end:a.end + 12].lstrip(" -").startswith(("hour", "kilomet", "month", "day")), a
+
+
+# ---- the atom scan tries the atoms pattern only where an atom can start --------------------
+
+
+@pytest.mark.parametrize("text", [
+    "Twenty-two drones, a dozen missiles and 1,200 shells; dozens more.",
+    "one",
+    "S300s, Su25, 24th, 1990s, 5am and www.example.com/1 at 10:30 p.m. on 2022-02-24",
+    "a hundred and twenty; A THOUSAND; ſeven (long s) and sEvEn; -three, _four, 4five",
+    "anyone, someone, eleventh-hour, ten-year-old, fifty50, 7,000,000 and 3.5",
+])
+def test_atom_scan_finds_what_the_atoms_pattern_finds(text: str) -> None:
+    from sitrep.nlp import numbers
+
+    rules = numbers._rules()
+    assert [m.span() for m in numbers._atom_matches(text, rules)] == [m.span() for m in rules.atoms.finditer(text)]
+    assert rules.atom_words is not None  # the fast scan is on for the shipped word lists

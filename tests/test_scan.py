@@ -7,7 +7,8 @@ import re
 import pytest
 
 from sitrep.extract.lexicon import TriggerScan, words
-from sitrep.nlp.scan import case_variants, first_characters, opens_on_literals, split_alternatives, word_start
+from sitrep.nlp.scan import (OnePass, case_variants, first_characters, opens_on_literals, split_alternatives,
+                             word_pattern, word_start)
 
 PIECES = ["strike", "Strike", "STRIKES", "air", "airspace", "air space", "from the", "shot down", "shoot down",
           "ſtrike", "İn", "ın", "in", "Kelvin", "Kyiv", "-", "'", ",", ".", "\n", " ", "  ", "9", "19", "2022",
@@ -63,10 +64,53 @@ def test_case_variants_include_the_unicode_folds():
 def test_one_pass_over_all_triggers_matches_each_trigger_alone():
     raw = [a.lower() for a in ALTERNATIONS] + [r"[ab]ir strike"]  # the last cannot share the pass
     patterns = [words(r, 0) for r in raw]
-    scan = TriggerScan(patterns, raw)
+    scan = TriggerScan(patterns)
+    assert scan.scan.alone == [len(raw) - 1] and scan.scan.after_gap
     for text in (t.lower() for t in _texts()):
         assert [[m.span() for m in found] for found in scan.found(text)] == _found_each(patterns, text)
 
 
 def _found_each(patterns: list[re.Pattern], text: str) -> list[list[tuple[int, int]]]:
     return [[m.span() for m in p.finditer(text)] for p in patterns]
+
+
+def _cores(ignore_case: bool) -> list[re.Pattern]:
+    """Word-start patterns as the date rules write them: named groups (the same name in two),
+    case variants such as the long s, a tail after the words."""
+    word = r"\w"
+    return [re.compile(rf"(?P<w>{word_start(a, word, ignore_case)})(?:\s+(?P<n>\d+))?(?![\w])")
+            for a in ALTERNATIONS]
+
+
+@pytest.mark.parametrize("ignore_case", [False, True])
+def test_one_pass_finds_what_each_pattern_finds_alone(ignore_case):
+    patterns = _cores(ignore_case) + [re.compile(r"\d+(?<!\w\d)"), re.compile(r"\bhits?")]  # scanned alone
+    scan = OnePass(patterns)
+    assert scan.alone == [len(patterns) - 2, len(patterns) - 1] and scan.after_gap
+    texts = _texts() + ["Strike 9 at the start", "strike"]
+    for text in texts:
+        assert [[m.span() for m in found] for found in scan.matches(text)] == _found_each(patterns, text)
+    assert any(scan.matches(t)[0] for t in texts)
+
+
+def test_one_pass_tries_every_position_when_a_pattern_may_open_inside_a_word():
+    patterns = [re.compile("air"), *_cores(True)]  # "air" also inside "chair"
+    scan = OnePass(patterns)
+    assert not scan.after_gap
+    for text in _texts() + ["chair strike"]:
+        assert [[m.span() for m in found] for found in scan.matches(text)] == _found_each(patterns, text)
+
+
+@pytest.mark.parametrize("pattern", [
+    r"\b(?:strikes?|shot down|hit)\b",
+    r"\b(?:in|near|at) the (?P<kind>city|town)\b",
+    r"\b(?:the|this|kyiv'?s) (?:[\w-]+ )?(?:attacks?|strikes?)\b",
+    r"\b(?:strike|hit)s|may",  # two alternatives at the top: compiled as it is
+    r"\b(?:[ab]ir|strike)",  # an alternative opening on a class: compiled as it is
+])
+@pytest.mark.parametrize("flags", [0, re.IGNORECASE])
+def test_word_pattern_finds_what_the_plain_pattern_finds(pattern, flags):
+    plain, fast = re.compile(pattern, flags), word_pattern(pattern, flags)
+    texts = _texts() + ["In the city, ſtrikes hit the town", "this air strikes at Kyiv's strike in the town"]
+    assert _found(fast, texts) == _found(plain, texts)
+    assert any(_found(plain, texts))

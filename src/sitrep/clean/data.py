@@ -7,6 +7,8 @@ from typing import Any
 
 import yaml
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when built: ~5x faster to load
+
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 
@@ -14,4 +16,4 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 def load(name: str) -> dict[str, Any]:
     """The parsed contents of ``data/<name>`` (callers must not modify it)."""
     with open(DATA_DIR / name, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return yaml.load(fh, Loader=_LOADER)

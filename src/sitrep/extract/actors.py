@@ -42,7 +42,27 @@ class ActorWord:
     defender: bool  # "Kyiv's air defences", "Ukrainian air defence"
 
 
+class _Memo:
+    """The actor words of the last text by span: one clause is asked about up to six times
+    (both sides, the defender, the country named), a third of the calls are new. Replaced in one
+    assignment per text, so a thread never reads another text's words."""
+
+    last: tuple[str, Lexicon, dict[tuple[int, int], list[ActorWord]]] = ("", None, {})  # type: ignore[assignment]
+
+
 def actor_words(text: str, lo: int, hi: int, lex: Lexicon) -> list[ActorWord]:
+    """Every country word or person in text[lo:hi] with its role (callers must not modify the list)."""
+    last_text, last_lex, found = _Memo.last
+    if last_text is not text or last_lex is not lex:
+        found = {}
+        _Memo.last = (text, lex, found)
+    words = found.get((lo, hi))
+    if words is None:
+        words = found[(lo, hi)] = _actor_words(text, lo, hi, lex)
+    return words
+
+
+def _actor_words(text: str, lo: int, hi: int, lex: Lexicon) -> list[ActorWord]:
     out = []
     for m in lex.actor_pattern.finditer(text, lo, hi):
         word = m.group()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import cache
 
 from sitrep.extract import actors as sides
 from sitrep.extract.claimants import Attribution, claimant_at, in_name_list
@@ -11,6 +12,7 @@ from sitrep.extract.figures import Counted, classify, figures
 from sitrep.extract.lexicon import Lexicon, Trigger
 from sitrep.extract.place_cues import cues
 from sitrep.model import Actors, Amount, EventDate, Figure, Place, Span, TimePhrase, Weapon
+from sitrep.nlp.scan import word_pattern
 
 AIR = {"missile", "cruise_missile", "ballistic_missile", "rocket", "drone", "aircraft", "bomb", "air_defence_missile"}
 _CLAUSE_BREAK = re.compile(
@@ -33,14 +35,27 @@ _AIRSPACE_OF = re.compile(r"\b(?P<a>[A-Z]\w+)(?:’s|'s) air ?space|\bair ?space
                           r"\b(?:entered|into|over|crossed) (?P<c>[A-Z]\w+)\b")
 _LANDED = re.compile(r"\b(?:missiles?|rockets?|drones?|projectiles?|shells?)\b[^.;]{0,80}?\b(?:landed|fell|crashed|exploded|"
                      r"struck|hit|came down|killed|entered)\b|\b(?:landed|fell|crashed|exploded|came down)\b", re.IGNORECASE)
-_THE_PLACE = re.compile(r"\b(?:in|near|outside|on|of|at) the (?P<kind>city|town|village|settlement|region|province|oblast)\b",
-                        re.IGNORECASE)
 _AHEAD = re.compile(r"\b(?:starts?|begins?|opens?|will|due|scheduled|expected|planned|next)\s+(?:on\s+)?$", re.IGNORECASE)
-_CONTINUES = re.compile(r"\b(?:also|as well|too|again|likewise)\b", re.IGNORECASE)
-_DEBRIS = re.compile(r"\b(?:debris|fragments|wreckage|remains)\b", re.IGNORECASE)
 NON_ATTACK_PLACE_CUE = re.compile(r"\b(?:in|at|to|into|visit(?:ed|s|ing)?|arriv\w+ (?:in|at))\s+(?:the\s+)?(?:\w+\s+){0,3}$",
                                   re.IGNORECASE)
 _DEMONYM_ORIGIN = re.compile(r"\bfrom\s+(?:the\s+)?(?P<who>[A-Z][\w]+)\s+(?:territory|soil|airspace|side)\b")
+
+
+# Searched in every clause: written to open on their first letters (nlp.scan.word_pattern), once.
+@cache
+def _the_place_words() -> re.Pattern:
+    return word_pattern(r"\b(?:in|near|outside|on|of|at) the (?P<kind>city|town|village|settlement|region|province|oblast)\b",
+                        re.IGNORECASE)
+
+
+@cache
+def _continues() -> re.Pattern:
+    return word_pattern(r"\b(?:also|as well|too|again|likewise)\b", re.IGNORECASE)
+
+
+@cache
+def _debris() -> re.Pattern:
+    return word_pattern(r"\b(?:debris|fragments|wreckage|remains)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -245,7 +260,7 @@ def _attribution_spans(text: str, clause: tuple[int, int], lex: Lexicon) -> list
 
 def _the_place(sent: Sentence, clause: tuple[int, int], text: str, named: tuple[Place, ...]) -> tuple[Place, ...]:
     """ "Four people were killed in the city": the city named just before."""
-    m = _THE_PLACE.search(text, *clause)
+    m = _the_place_words().search(text, *clause)
     if not m or any(p.precision != "country" for p in named):
         return ()
     want = "place" if m.group("kind").lower() in ("city", "town", "village", "settlement") else "admin1"
@@ -344,11 +359,11 @@ def _retype(etype: str, subtype: str, places: tuple[Place, ...], actors: Actors,
     debris or a stray missile over one of the warring sides is part of the attack."""
     at_war = set(lex.belligerents)
     struck = next((p.country for p in places if p.role == "target" and p.country not in at_war), None)
-    if struck and not (_DEBRIS.search(text, *clause) or _LANDED.search(text, *clause) or weapons):
+    if struck and not (_debris().search(text, *clause) or _LANDED.search(text, *clause) or weapons):
         struck = None  # a place named beside an attack ("ahead of a summit in Madrid") was not hit
     target = defender or struck or actors.target
     if etype == "attack" and (defender or struck) and target not in at_war:
-        return "incursion", "debris" if _DEBRIS.search(text, *clause) else "airspace"
+        return "incursion", "debris" if _debris().search(text, *clause) else "airspace"
     if etype == "incursion" and subtype in ("airspace", "debris") and target in at_war:
         return None
     return etype, subtype
@@ -402,7 +417,7 @@ def _build(etype: str, found: list[Trigger], sent: Sentence, clause: tuple[int, 
         claimant=claimant_at(sent.attributions, trigger_at), status=_status(text, clause, lex, trigger_at),
         anaphoric=bool(lex.anaphora.search(text, *clause)),
         background=background or bool(lex.background.search(text, *clause)), last_at=trigger_at,
-        continues=bool(_CONTINUES.search(text, *clause)))
+        continues=bool(_continues().search(text, *clause)))
 
 
 def sentence_candidates(text: str, sent: Sentence, lex: Lexicon, find_amounts,

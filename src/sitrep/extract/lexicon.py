@@ -9,12 +9,14 @@ from importlib import resources
 
 import yaml
 
-from sitrep.nlp.scan import first_characters, starts, word_start
+from sitrep.nlp.scan import OnePass, word_pattern, word_start
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when built: ~5x faster to load
 
 
 def _load(name: str) -> dict:
     text = (resources.files("sitrep") / "data" / "extract" / name).read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return yaml.load(text, Loader=_LOADER)
 
 
 @lru_cache(maxsize=None)
@@ -33,39 +35,20 @@ def words(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern:
 
 
 class TriggerScan:
-    """Every trigger over one lower-cased text in one pass: a pattern for "some trigger starts
-    here", then each trigger matched where it can start, as its own ``finditer`` would (leftmost,
-    not overlapping). Extraction asks for each trigger's matches in turn, so the last text's
-    answer is kept. Triggers that do not open on literal characters are scanned on their own."""
+    """Every trigger over one lower-cased text in one pass (``nlp.scan.OnePass``), each as its
+    own ``finditer`` would find it. Extraction asks for each trigger's matches in turn, so the
+    last text's answer is kept."""
 
-    def __init__(self, patterns: list[re.Pattern], raw: list[str]) -> None:
-        self.patterns = patterns
-        firsts = [first_characters(r) for r in raw]
-        self.shared = {i for i, f in enumerate(firsts) if f is not None}
-        self.by_char: dict[str, list[int]] = {}
-        for i in sorted(self.shared):
-            for c in sorted(firsts[i] or ()):
-                self.by_char.setdefault(c, []).append(i)
-        self.any_start = re.compile(starts([raw[i] for i in sorted(self.shared)], r"[\w-]", r"(?![\w])"))
+    def __init__(self, patterns: list[re.Pattern]) -> None:
+        self.scan = OnePass(patterns)
         self._last: tuple[str, list[list[re.Match]]] = ("", [[] for _ in patterns])
 
     def found(self, text: str) -> list[list[re.Match]]:
         last_text, last = self._last
         if text is last_text or text == last_text:
             return last
-        found = self._scan(text)
+        found = self.scan.matches(text)
         self._last = (text, found)  # one assignment: a thread never sees a text with another's matches
-        return found
-
-    def _scan(self, text: str) -> list[list[re.Match]]:
-        found = [[] if i in self.shared else list(p.finditer(text)) for i, p in enumerate(self.patterns)]
-        free = [0] * len(self.patterns)  # where each trigger's next match may start
-        for start in self.any_start.finditer(text) if self.shared else ():
-            at = start.start()
-            for i in self.by_char[text[at]]:
-                if at >= free[i] and (m := self.patterns[i].match(text, at)) is not None:
-                    found[i].append(m)
-                    free[i] = m.end()
         return found
 
 
@@ -129,8 +112,7 @@ def _triggers(data: dict) -> tuple[Trigger, ...]:
             if re.search(r"\\[A-Z]", joined):  # lower-casing would turn \W into \w
                 raise ValueError(f"trigger pattern with an upper-case escape: {joined!r}")
             found.append((etype, group, joined))
-    raw = [joined.lower() for _, _, joined in found]
-    scan = TriggerScan([words(r, 0) for r in raw], raw)
+    scan = TriggerScan([words(joined.lower(), 0) for _, _, joined in found])
     return tuple(Trigger(etype, group["subtype"], tuple(group.get("needs", ())), words(joined), TriggerView(scan, i))
                  for i, (etype, group, joined) in enumerate(found))
 
@@ -152,7 +134,7 @@ def load() -> Lexicon:
         background=words("|".join(ctx["background"])),
         planned=words("|".join(ctx["planned"])),
         denied=words("|".join(ctx["denied"])),
-        anaphora=re.compile("|".join(ctx["anaphora"]), re.IGNORECASE),
+        anaphora=word_pattern("|".join(ctx["anaphora"]), re.IGNORECASE),
         overnight=words("|".join(ctx["overnight"])),
         same_day=words(ctx["same_day"]),
         relative_after=re.compile(ctx["relative_after"], re.IGNORECASE),

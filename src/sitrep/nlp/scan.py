@@ -10,6 +10,7 @@ every alternative opens with its literal first character and checks ``before`` r
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from functools import cache
 
 _QUANTIFIERS = "?*+{"
@@ -36,6 +37,22 @@ def word_start(alternation: str, before: str = r"\w", ignore_case: bool = False)
         body = f"(?i:{'|'.join(tails)})" if ignore_case else f"(?:{'|'.join(tails)})"
         out += [f"{re.escape(v)}(?<!{before}{re.escape(v)}){body}" for v in key]
     return "|".join(out)
+
+
+def word_pattern(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    r"""``pattern`` compiled; when it reads ``\b(?:a|b|...)rest`` and every alternative opens on a
+    letter or a digit, written to open on them (``word_start``): the same matches, found without
+    trying every position. Only ``re.IGNORECASE`` may be among ``flags``."""
+    if flags & ~re.IGNORECASE:
+        raise ValueError("word_pattern takes no flag but re.IGNORECASE")
+    ignore_case = bool(flags & re.IGNORECASE)
+    if pattern.startswith(r"\b(?:") and len(split_alternatives(pattern)) == 1:
+        end = _group_end(pattern, 2)
+        alternation, rest = pattern[5:end - 1], pattern[end:]
+        if opens_on_literals(alternation) and not (rest[:1] and rest[0] in _QUANTIFIERS):
+            opening = word_start(alternation, r"\w", ignore_case)  # \b before a word character
+            return re.compile(f"(?:{opening}){_ci(rest, ignore_case)}")
+    return re.compile(pattern, flags)
 
 
 def opens_on_literals(alternation: str) -> bool:
@@ -98,21 +115,22 @@ def _group_end(pattern: str, i: int) -> int:
     raise ValueError(f"unbalanced group in {pattern!r}")
 
 
-def _openings(alt: str) -> list[tuple[list[str], str, str]] | None:
+def _openings(alt: str, any_letter: bool = False) -> list[tuple[list[str], str, str]] | None:
     """Each way ``alt`` can open: (lookbehinds before the first character, that character, the
     rest); None when it may open otherwise (a class, an optional character, a capturing group).
-    A leading non-capturing group is distributed: ``(?:a|b)c`` is ``ac|bc``."""
+    A leading non-capturing group is distributed: ``(?:a|b)c`` is ``ac|bc``. The character is an
+    ASCII letter or digit unless ``any_letter`` (case variants such as the long s are letters too)."""
     if alt.startswith(("(?<!", "(?<=")):
         end = _group_end(alt, 0)
-        rest = _openings(alt[end:])
+        rest = _openings(alt[end:], any_letter)
         return None if rest is None else [([alt[:end], *checks], c, tail) for checks, c, tail in rest]
     if alt.startswith("(?:"):
         end = _group_end(alt, 0)
         if alt[end:end + 1] and alt[end] in _QUANTIFIERS:
             return None
-        ways = [_openings(inner + alt[end:]) for inner in split_alternatives(alt[3:end - 1])]
+        ways = [_openings(inner + alt[end:], any_letter) for inner in split_alternatives(alt[3:end - 1])]
         return None if any(w is None for w in ways) else [x for w in ways for x in w]  # type: ignore[union-attr]
-    if alt[:1].isascii() and alt[:1].isalnum() and not (alt[1:2] and alt[1] in _QUANTIFIERS):
+    if (any_letter or alt[:1].isascii()) and alt[:1].isalnum() and not (alt[1:2] and alt[1] in _QUANTIFIERS):
         return [([], alt[0], alt[1:])]
     return None
 
@@ -137,15 +155,89 @@ def first_characters(alternation: str) -> frozenset[str] | None:
     return frozenset(first for found in ways for _, first, _ in found)  # type: ignore[union-attr]
 
 
-def starts(alternations: list[str], before: str, after: str) -> str:
-    """A case-sensitive pattern that matches the first character of each place where one of
-    ``(?<!before)(?:alternation)after`` matches: one pass finds where any of them starts (every
-    alternation must open on literal characters, see ``first_characters``)."""
-    groups: dict[str, list[str]] = {}
-    for alternation in alternations:
-        for alt in split_alternatives(alternation):
-            for checks, first, tail in _openings(alt) or ():
+def matches_at(pattern: re.Pattern[str], text: str, places: Iterable[int]) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` when ``places`` (ascending) hold every position where the pattern
+    can match: it is tried there only (leftmost, not overlapping, as ``finditer``). Used with a
+    fast pattern for the places, so the slow one is not tried at every position."""
+    free = 0
+    for at in places:
+        if at >= free and (m := pattern.match(text, at)) is not None:
+            yield m
+            free = m.end()
+
+
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+_WORD_BEFORE = (r"\w", r"[\w-]")  # lookbehinds that put a match at a word start
+
+
+class OnePass:
+    r"""Several patterns' ``finditer`` over one text in one pass: a pattern that matches where one
+    of them can start, then each pattern whose match can open on the character there is matched,
+    as its own ``finditer`` would (leftmost, not overlapping). Separate scans would each visit
+    every position holding one of their first characters; common letters are visited once here.
+
+    When every pattern opens at a word start (a lookbehind for ``\w`` before its first
+    character, as ``word_start`` writes), the pass looks for the non-word character before the
+    word instead: far fewer places to try than every letter a word may open on. Patterns that
+    do not open on literal characters are scanned on their own."""
+
+    def __init__(self, patterns: list[re.Pattern[str]]) -> None:
+        if any(p.flags & ~re.UNICODE for p in patterns):
+            raise ValueError("OnePass takes patterns compiled without flags (use inline groups)")
+        self.patterns = patterns
+        # where a pattern can start, its groups need no names (two patterns may share one)
+        ways = [_all_openings(_NAMED_GROUP.sub("(?:", p.pattern)) for p in patterns]
+        self.alone = [i for i, w in enumerate(ways) if w is None]
+        self.by_char: dict[str, list[int]] = {}
+        tails: dict[str, list[str]] = {}
+        for i, found in enumerate(ways):
+            for checks, first, tail in found or ():
+                if i not in self.by_char.get(first, ()):
+                    self.by_char.setdefault(first, []).append(i)
                 lit = re.escape(first)
-                groups.setdefault(first, []).append("".join(f"{a[:-1]}(?:{lit}))" for a in checks) + tail + after)
-    return "|".join(f"{re.escape(c)}(?<!{before}{re.escape(c)})(?=(?:{'|'.join(tails)}))"
-                    for c, tails in groups.items())
+                tails.setdefault(first, []).append("".join(f"{a[:-1]}(?:{lit}))" for a in checks) + tail)
+        self.after_gap = all(_at_word_start(w) for found in ways for w in found or ())
+        self.any_start = re.compile(_any_start(tails, self.after_gap)) if tails else None
+
+    def matches(self, text: str) -> list[list[re.Match[str]]]:
+        """Each pattern's matches in ``text``, in the order of ``patterns``."""
+        found = [list(p.finditer(text)) if i in self.alone else [] for i, p in enumerate(self.patterns)]
+        free = [0] * len(self.patterns)  # where each pattern's next match may start
+        for at in self._starts(text):
+            for i in self.by_char[text[at]]:
+                if at >= free[i] and (m := self.patterns[i].match(text, at)) is not None:
+                    found[i].append(m)
+                    free[i] = m.end()
+        return found
+
+    def _starts(self, text: str) -> Iterator[int]:
+        if self.any_start is None:
+            return
+        if not self.after_gap:
+            yield from (m.start() for m in self.any_start.finditer(text))
+            return
+        if text[:1] in self.by_char:
+            yield 0  # no character before the first word
+        yield from (m.start() + 1 for m in self.any_start.finditer(text))
+
+
+def _all_openings(pattern: str) -> list[tuple[list[str], str, str]] | None:
+    ways = [_openings(alt, any_letter=True) for alt in split_alternatives(pattern)]
+    return None if any(w is None for w in ways) else [x for w in ways for x in w]  # type: ignore[union-attr]
+
+
+def _at_word_start(way: tuple[list[str], str, str]) -> bool:
+    """Whether this way of opening checks that no word character comes before it."""
+    checks, first, tail = way
+    if checks:
+        return checks[0] in (f"(?<!{b})" for b in _WORD_BEFORE)
+    return any(tail.startswith(f"(?<!{b}{re.escape(first)})") for b in _WORD_BEFORE)
+
+
+def _any_start(tails: dict[str, list[str]], after_gap: bool) -> str:
+    r"""Where some way of opening matches: its first character (``c(?=rest)``), or with
+    ``after_gap`` the non-word character before it (``\W(?=c rest)``)."""
+    if after_gap:
+        return r"\W(?=" + "|".join(f"{re.escape(c)}(?:{'|'.join(t)})" for c, t in tails.items()) + ")"
+    return "|".join(f"{re.escape(c)}(?=(?:{'|'.join(t)}))" for c, t in tails.items())
+
