@@ -153,8 +153,8 @@ def install_stage_clock(clock: StageClock, store, analysis: pipeline.Analysis) -
         setattr(pipeline.dedup, name, clock.wrap("dedup (minhash)", getattr(pipeline.dedup, name)))
     pipeline.geoparse = clock.wrap("geoparse", pipeline.geoparse)
     analysis.extractor.extract = clock.wrap("extract", analysis.extractor.extract)
-    store.dedup_candidates = clock.wrap("dedup (store query)", store.dedup_candidates)
-    for name in ("article_for_source", "has_article"):
+    store.dedup_candidates_many = clock.wrap("dedup (store query)", store.dedup_candidates_many)
+    for name in ("seen_sources", "existing_articles"):
         setattr(store, name, clock.wrap("store (seen? queries)", getattr(store, name)))
     for name in ("add_articles", "add_source"):
         setattr(store, name, clock.wrap("store (writes)", getattr(store, name)))

@@ -1,6 +1,9 @@
 """The orchestrator: the one place that knows the order of the stages.
 
-    read -> clean -> (seen?) -> dedup -> extract -> store
+    read -> (seen?) -> clean -> MinHash -> geocode + extract -> (stored? near-copy?) -> store
+
+The middle stages need no store and run on Dask workers when there are some; the stages that
+ask the store run here, in input order, one query per batch each.
 
 Documents stream through in small batches (extraction is faster on batches); every article is
 written in one transaction with everything derived from it, so a run killed at any point and
@@ -57,9 +60,6 @@ class Analysis:
         if found is None or place.precision != "country":
             return place
         return replace(place, lat=found.lat, lon=found.lon, geonames_id=place.geonames_id or found.geonames_id)
-
-    def extract_many(self, articles: list[Article]) -> list[list[Mention]]:
-        return [self.mentions(a) for a in articles]
 
 
 @dataclass
@@ -121,73 +121,102 @@ class _Done:
         return self._value
 
 
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A document after the work that needs no store: cleaned (or rejected), its MinHash
+    signature and buckets, its mentions. Made on a Dask worker when there is one; the text
+    as read stays in the ingesting process (``raw_text`` is empty here)."""
+
+    article: Article | Rejection
+    signature: bytes = b""
+    buckets: tuple[tuple[int, str], ...] = ()
+    mentions: tuple[Mention, ...] = ()
+
+
+def prepare(doc: RawDocument, analysis: Analysis | None) -> Prepared:
+    """Clean, sign and (for the languages extraction reads, with an analysis) analyse."""
+    article = _clean(doc)
+    if isinstance(article, Rejection):
+        return Prepared(article)
+    sig = dedup.signature(article.text)
+    read = analysis is not None and article.language in EXTRACTED_LANGUAGES
+    mentions = tuple(analysis.mentions(article)) if read else ()
+    return Prepared(replace(article, raw_text=""), sig, dedup.buckets(sig), mentions)
+
+
 @lru_cache(maxsize=1)
 def _worker_analysis() -> Analysis:
     """One Analysis per worker process, made on first use (never at import)."""
     return Analysis()
 
 
-def analyse_batch(articles: list[Article]) -> list[list[Mention]]:
-    """Run on a Dask worker: geocoding and extraction of one batch."""
-    return _worker_analysis().extract_many(articles)
+def prepare_batch(docs: list[RawDocument]) -> list[Prepared]:
+    """Run on a Dask worker: cleaning, MinHash and the analysis of one batch."""
+    analysis = _worker_analysis()
+    return [prepare(doc, analysis) for doc in docs]
 
 
 def ingest(paths: Iterable[str], store: Store, extractor: Analysis | None = None,
            hooks: Hooks = Hooks(), executor=None, depth: int = 4) -> Summary:
-    """Read, clean and store in order; the analysis of each batch runs on ``executor`` (a Dask
-    client) when given, a few batches ahead, so the store never waits for it idly."""
+    """Read and store in order; each batch's cleaning and analysis run on ``executor`` (a
+    Dask client) when given, a few batches ahead, so the store never waits for them idly.
+    Everything that needs the store (seen before? a near-copy of what?) is decided here, in
+    input order, when the batch is written."""
     summary = Summary()
     merger = merge.Merger(store.engine)
     in_flight: deque = deque()
-    admitted: set[str] = set()  # ids read but not stored yet: a second copy is "present"
     for batch in _batches(iter_documents(paths), BATCH):
-        fresh = _unique([a for a in (_admit(doc, store, summary, hooks, admitted) for doc in batch) if a])
-        in_flight.append((fresh, _analyse([a for a, _ in fresh], extractor, executor, summary)))
+        docs = _unseen(batch, store, summary, hooks)
+        in_flight.append((docs, _prepare([doc for doc, _ in docs], extractor, executor)))
         if len(in_flight) > (depth if executor is not None else 0):
-            _finish(*in_flight.popleft(), store, merger, summary, hooks, admitted)
+            _finish(*in_flight.popleft(), store, merger, summary, hooks)
     while in_flight:
-        _finish(*in_flight.popleft(), store, merger, summary, hooks, admitted)
+        _finish(*in_flight.popleft(), store, merger, summary, hooks)
     summary.events += merger.merge_pending().founded
     return summary
 
 
-def _unique(fresh: list[tuple[Article, str]]) -> list[tuple[Article, str]]:
-    seen: set[str] = set()
-    return [(a, d) for a, d in fresh if not (a.id in seen or seen.add(a.id))]
+def _unseen(batch: list, store: Store, summary: Summary, hooks: Hooks) -> list[tuple[RawDocument, str]]:
+    """The documents of a batch to prepare, with their raw digests: rejections are counted,
+    and a source read before with the same text is skipped before any cleaning."""
+    docs = []
+    for doc in batch:
+        summary.read += 1
+        if isinstance(doc, Rejection):
+            _reject(doc, summary, hooks)
+        else:
+            docs.append((doc, digest(doc.text)))
+    seen = store.seen_sources([(doc.source, d) for doc, d in docs])
+    for _ in range(sum((doc.source, d) in seen for doc, d in docs)):
+        _present(summary, hooks)
+    return [(doc, d) for doc, d in docs if (doc.source, d) not in seen]
 
 
-def _analyse(articles: list[Article], extractor: Analysis | None, executor, summary: Summary):
-    todo = [a for a in articles if a.language in EXTRACTED_LANGUAGES]
-    summary.not_extracted.update(a.language for a in articles if a.language not in EXTRACTED_LANGUAGES)
-    if not todo or (extractor is None and executor is None):
-        return _Done({})
-    if executor is not None:  # the text as read stays here: the analysis reads only the cleaned text
-        future = executor.submit(analyse_batch, [replace(a, raw_text="") for a in todo], pure=False)
-    else:
-        future = _Done(extractor.extract_many(todo))
-    return _Keyed([a.id for a in todo], future)
+def _prepare(docs: list[RawDocument], extractor: Analysis | None, executor):
+    if not docs:
+        return _Done([])
+    if executor is not None:
+        return executor.submit(prepare_batch, docs, pure=False)
+    return _Done([prepare(doc, extractor) for doc in docs])
 
 
-class _Keyed:
-    """A batch's mentions by article id, once the analysis is done."""
-
-    def __init__(self, ids: list[str], future) -> None:
-        self.ids, self.future = ids, future
-
-    def result(self) -> dict[str, list[Mention]]:
-        return dict(zip(self.ids, self.future.result()))
+def _present(summary: Summary, hooks: Hooks) -> None:
+    summary.present += 1
+    hooks.on_item()
 
 
-def _finish(fresh: list[tuple[Article, str]], future, store: Store, merger: merge.Merger,
-            summary: Summary, hooks: Hooks, admitted: set[str]) -> None:
-    found = future.result()
-    prepared: list[NewArticle] = []
-    for a, d in fresh:
-        prepared.append(_with_duplicate(a, d, store, prepared))
-    written = [(new, found.get(new.article.id, [])) for new in prepared]
+def _finish(docs: list[tuple[RawDocument, str]], future, store: Store, merger: merge.Merger,
+            summary: Summary, hooks: Hooks) -> None:
+    fresh, again = _sort_out(docs, future.result(), store, summary, hooks)
+    candidates = store.dedup_candidates_many([p.buckets for _, _, p in fresh])
+    written: list[tuple[NewArticle, list[Mention]]] = []
+    for (article, raw_digest, p), stored_like in zip(fresh, candidates):
+        new = _with_duplicate(article, raw_digest, p, stored_like, [n for n, _ in written])
+        written.append((new, list(p.mentions)))
     store.add_articles(written)  # one transaction a batch
+    for source, raw_digest, article_id in again:  # the same text from another source
+        store.add_source(source, raw_digest, article_id)
     for new, mentions in written:
-        admitted.discard(new.article.id)
         summary.new += 1
         summary.duplicates += new.article.duplicate_of is not None
         summary.mentions += len(mentions)
@@ -196,38 +225,30 @@ def _finish(fresh: list[tuple[Article, str]], future, store: Store, merger: merg
     summary.events += merger.merge_due(sum(len(mentions) for _, mentions in written)).founded
 
 
+def _sort_out(docs: list[tuple[RawDocument, str]], prepared: list[Prepared], store: Store,
+              summary: Summary, hooks: Hooks) -> tuple[list, list]:
+    """The batch's new articles (with the text as read put back), and the sources whose text
+    is an article already stored or earlier in the batch; rejections are counted."""
+    stored = store.existing_articles({p.article.id for p in prepared if isinstance(p.article, Article)})
+    fresh, again, taken = [], [], set()
+    for (doc, raw_digest), p in zip(docs, prepared):
+        if isinstance(p.article, Rejection):
+            _reject(p.article, summary, hooks)
+        elif p.article.id in stored or p.article.id in taken:
+            again.append((doc.source, raw_digest, p.article.id))
+            _present(summary, hooks)
+        else:
+            taken.add(p.article.id)
+            if p.article.language not in EXTRACTED_LANGUAGES:
+                summary.not_extracted[p.article.language] += 1
+            fresh.append((replace(p.article, raw_text=doc.text), raw_digest, p))
+    return fresh, again
+
+
 def _reject(rej: Rejection, summary: Summary, hooks: Hooks) -> None:
     summary.rejected[rej.reason] += 1
     hooks.on_reject(rej)
     hooks.on_item()
-
-
-def _admit(doc: RawDocument | Rejection, store: Store, summary: Summary, hooks: Hooks, admitted: set[str]):
-    """Read and clean one input; None when it is rejected or already in the store."""
-    summary.read += 1
-    if isinstance(doc, Rejection):
-        _reject(doc, summary, hooks)
-        return None
-    raw_digest = digest(doc.text)
-    if store.article_for_source(doc.source, raw_digest):
-        summary.present += 1  # the same source with the same text: skip before cleaning
-        hooks.on_item()
-        return None
-    article = _clean(doc)
-    if isinstance(article, Rejection):
-        _reject(article, summary, hooks)
-        return None
-    if article.id in admitted:  # the same text earlier in this run, not stored yet
-        summary.present += 1
-        hooks.on_item()
-        return None
-    if store.has_article(article.id):
-        store.add_source(doc.source, raw_digest, article.id)
-        summary.present += 1
-        hooks.on_item()
-        return None
-    admitted.add(article.id)
-    return article, raw_digest
 
 
 def _clean(doc: RawDocument) -> Article | Rejection:
@@ -238,12 +259,12 @@ def _clean(doc: RawDocument) -> Article | Rejection:
         return Rejection(doc.source, "internal_error", f"cleaning failed: {type(err).__name__}: {err}")
 
 
-def _with_duplicate(article: Article, raw_digest: str, store: Store, earlier: list[NewArticle]) -> NewArticle:
+def _with_duplicate(article: Article, raw_digest: str, p: Prepared,
+                    stored_like: list[tuple[str, bytes]], earlier: list[NewArticle]) -> NewArticle:
     """Mark a near-copy of a stored article, or of one earlier in the same batch."""
-    sig = dedup.signature(article.text)
-    keys = dedup.buckets(sig)
-    in_batch = [(n.article.id, n.signature) for n in earlier if set(n.buckets) & set(keys)]
-    match = dedup.best_match(sig, store.dedup_candidates(list(keys)) + in_batch)
+    keys = set(p.buckets)
+    in_batch = [(n.article.id, n.signature) for n in earlier if keys & set(n.buckets)]
+    match = dedup.best_match(p.signature, stored_like + in_batch)
     if match:
         article = replace(article, duplicate_of=match[0])
-    return NewArticle(article=article, digest=raw_digest, signature=sig, buckets=keys)
+    return NewArticle(article=article, digest=raw_digest, signature=p.signature, buckets=p.buckets)

@@ -38,6 +38,23 @@ def exists(conn: sa.Connection, article_id: str) -> bool:
     return conn.execute(q).first() is not None
 
 
+def existing(conn: sa.Connection, article_ids: set[str]) -> set[str]:
+    """Those of ``article_ids`` that are stored (one query for a batch)."""
+    if not article_ids:
+        return set()
+    return set(conn.execute(sa.select(articles.c.id).where(articles.c.id.in_(article_ids))).scalars())
+
+
+def seen_sources(conn: sa.Connection, pairs: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Those (source, digest) pairs already stored: the same source read with the same text."""
+    by_stored = {(storable(s), d): (s, d) for s, d in pairs}
+    if not by_stored:
+        return set()
+    q = sa.select(sources.c.source, sources.c.digest).where(
+        sources.c.source.in_({s for s, _ in by_stored}))
+    return {by_stored[key] for key in map(tuple, conn.execute(q)) if key in by_stored}
+
+
 def article_for_source(conn: sa.Connection, source: str, digest: str) -> str | None:
     q = sa.select(sources.c.article_id).where(sources.c.source == storable(source), sources.c.digest == digest)
     row = conn.execute(q).first()
@@ -59,6 +76,32 @@ def dedup_candidates(conn: sa.Connection, buckets: list[tuple[int, str]]) -> lis
          .join(articles, articles.c.id == minhashes.c.article_id)
          .where(minhashes.c.article_id.in_(ids)).order_by(articles.c.seq))
     return [(r[0], r[1]) for r in conn.execute(q)]
+
+
+def dedup_candidates_many(conn: sa.Connection, bucket_lists: list[tuple[tuple[int, str], ...]]
+                          ) -> list[list[tuple[str, bytes]]]:
+    """``dedup_candidates`` for each bucket list of a batch, in two queries for all of them."""
+    wanted = {key for keys in bucket_lists for key in keys}
+    if not wanted:
+        return [[] for _ in bucket_lists]
+    q = sa.select(minhash_bands.c.band, minhash_bands.c.bucket, minhash_bands.c.article_id).where(
+        minhash_bands.c.bucket.in_({k for _, k in wanted}))
+    holders: dict[tuple[int, str], set[str]] = {}
+    for band, bucket, article_id in conn.execute(q):
+        if (band, bucket) in wanted:
+            holders.setdefault((band, bucket), set()).add(article_id)
+    ids = set().union(*holders.values()) if holders else set()
+    if not ids:
+        return [[] for _ in bucket_lists]
+    q = (sa.select(minhashes.c.article_id, minhashes.c.signature)
+         .join(articles, articles.c.id == minhashes.c.article_id)
+         .where(minhashes.c.article_id.in_(ids)).order_by(articles.c.seq))
+    ordered = [(r[0], r[1]) for r in conn.execute(q)]
+    out = []
+    for keys in bucket_lists:
+        mine = set().union(*(holders.get(k, set()) for k in keys)) if keys else set()
+        out.append([pair for pair in ordered if pair[0] in mine])
+    return out
 
 
 def _article_row(a: Article) -> dict:

@@ -84,6 +84,18 @@ class Store:
         with self.engine.connect() as conn:
             return article_rows.article_for_source(conn, source, digest)
 
+    def existing_articles(self, article_ids: set[str]) -> set[str]:
+        with self.engine.connect() as conn:
+            return article_rows.existing(conn, article_ids)
+
+    def seen_sources(self, pairs: list[tuple[str, str]]) -> set[tuple[str, str]]:
+        with self.engine.connect() as conn:
+            return article_rows.seen_sources(conn, pairs)
+
+    def dedup_candidates_many(self, bucket_lists: list) -> list[list[tuple[str, bytes]]]:
+        with self.engine.connect() as conn:
+            return article_rows.dedup_candidates_many(conn, bucket_lists)
+
     def has_article(self, article_id: str) -> bool:
         with self.engine.connect() as conn:
             return article_rows.exists(conn, article_id)
