@@ -117,3 +117,35 @@ def test_one_word_is_searched_in_the_events_words_as_in_their_articles(corpus, s
                 by_events = queries._pg_event_words_condition(terms)
                 assert set(conn.execute(sa.select(events.c.id).where(by_events.among)).scalars()) == found, word
                 assert set(conn.execute(sa.select(events.c.id).where(by_events.each)).scalars()) == found, word
+
+
+def test_a_cut_off_first_fill_is_made_again_on_the_next_open(stores, tmp_path):  # noqa: F811
+    # SQLite commits CREATE TABLE at once: tables that exist empty must not count as filled
+    store = stores("cut")
+    service.ingest(store, [_two_reports(tmp_path)])
+    with store.engine.begin() as conn:
+        expected = _table(conn, stat_events), _table(conn, stat_figures)
+        conn.execute(stat_events.delete())
+        conn.execute(stat_figures.delete())
+    again = Store(store.url)
+    try:
+        with again.engine.connect() as conn:
+            assert expected[0] and (_table(conn, stat_events), _table(conn, stat_figures)) == expected
+    finally:
+        again.close()
+
+
+def test_absurd_figures_saturate_the_sums_instead_of_stopping_the_merge(stores, tmp_path):  # noqa: F811
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    for name, city in (("a.txt", "Kharkiv"), ("b.txt", "Odesa")):
+        (folder / name).write_text(
+            f"Drones over {city}\n20230314\nhttps://{name[0]}.example.org/x\n"
+            f"Russia launched 9,000,000,000,000,000,000 drones at {city} on Tuesday, the air force "
+            "said, and all of them were shot down.\n", encoding="utf-8")
+    store = stores("absurd")
+    service.ingest(store, [str(folder)])
+    with store.engine.connect() as conn:
+        launched = conn.execute(sa.select(stat_figures.c.value).where(
+            stat_figures.c.kind == "launched", stat_figures.c.country == "")).scalars().all()
+    assert launched == [2 ** 63 - 1]

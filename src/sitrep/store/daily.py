@@ -20,6 +20,9 @@ from sitrep.store.turns import take_turn
 STAT_KINDS = ("launched", "intercepted")
 _CHUNK = 2000  # dates per IN list
 _RANGES = 100  # days per OR of ranges (SQLite caps the depth of an expression)
+# Sums saturate at the largest 64-bit integer: figures come from untrusted text, and two
+# absurd ones must not overflow the column and stop every later merge.
+_MAX_SUM = 2 ** 63 - 1
 
 
 def _unit_family() -> dict[str, str]:
@@ -67,6 +70,13 @@ def dates_of(conn: sa.Connection, event_ids: list[str]) -> set[str | None]:
     return found
 
 
+def unfilled(conn: sa.Connection) -> bool:
+    """Events but no totals: a store from before the tables, or whose first fill was cut off
+    (SQLite commits a CREATE TABLE at once, so the tables can exist empty)."""
+    has_totals = conn.execute(sa.select(stat_events.c.n).limit(1)).first() is not None
+    return not has_totals and conn.execute(sa.select(events.c.id).limit(1)).first() is not None
+
+
 def rebuild(conn: sa.Connection) -> None:
     """Recompute every total (a store from before the tables, or filled by other means)."""
     take_turn(conn, events)
@@ -92,7 +102,7 @@ def _recompute(conn: sa.Connection, which_events: sa.ColumnElement, *which_rows:
         for place in (ALL_PLACES, *wheres.get(event_id, ())):
             sums[(day, event_type, place, family, kind)] += value
     _insert(conn, stat_events, [dict(zip(("day", "type", "country"), k), n=n) for k, n in counts.items()])
-    _insert(conn, stat_figures, [dict(zip(("day", "type", "country", "unit", "kind"), k), value=v)
+    _insert(conn, stat_figures, [dict(zip(("day", "type", "country", "unit", "kind"), k), value=min(v, _MAX_SUM))
                                  for k, v in sums.items()])
 
 

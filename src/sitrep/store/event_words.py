@@ -17,12 +17,19 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 
 TABLE = sa.table("event_words", sa.column("event_id"), sa.column("words"))
+_MAX_BYTES = 900_000  # under the 1 MB (1,048,575 bytes) a tsvector may hold
 UNION = "sitrep_words_union"  # an aggregate: the union of tsvectors (|| merges their lexemes)
 
 DDL = (
     'CREATE TABLE IF NOT EXISTS event_words (event_id VARCHAR(32) COLLATE "C" PRIMARY KEY, words tsvector NOT NULL)',
     "CREATE INDEX IF NOT EXISTS ix_event_words_gin ON event_words USING gin (words)",
-    f"CREATE OR REPLACE AGGREGATE {UNION}(tsvector) (SFUNC = tsvector_concat, STYPE = tsvector, INITCOND = '')",
+    # PostgreSQL refuses a tsvector over 1 MB: an event whose articles hold more distinct words
+    # than that keeps the words of the articles that fit (in the order met) rather than fail
+    # every later write that touches it. Search misses only words unique to the rest.
+    f"CREATE OR REPLACE FUNCTION {UNION}_add(a tsvector, b tsvector) RETURNS tsvector "
+    f"LANGUAGE sql IMMUTABLE AS $$ SELECT CASE WHEN pg_column_size(a) + pg_column_size(b) "
+    f"> {_MAX_BYTES} THEN a ELSE a || b END $$",
+    f"CREATE OR REPLACE AGGREGATE {UNION}(tsvector) (SFUNC = {UNION}_add, STYPE = tsvector, INITCOND = '')",
 )
 
 _OF_EVENTS = (f"SELECT m.event_id, {UNION}(strip(a.words)) FROM mentions m JOIN articles a ON a.id = m.article_id "

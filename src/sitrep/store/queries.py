@@ -304,10 +304,10 @@ def _count_unique(conn: sa.Connection, driving: Condition, others: list[sa.Colum
     passing = [sa.select(events.c.id).where(events.c.id == event_id, *others).exists()] if others else []
     matching = sa.select(event_id).where(*passing).limit(cap + 1).subquery()
     conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
-    try:
-        return conn.execute(sa.select(sa.func.count()).select_from(matching)).scalar_one()
-    finally:
-        conn.exec_driver_sql("SET LOCAL enable_seqscan TO DEFAULT")
+    n = conn.execute(sa.select(sa.func.count()).select_from(matching)).scalar_one()
+    # not in a ``finally``: a failed count aborts the transaction, and with it this setting
+    conn.exec_driver_sql("SET LOCAL enable_seqscan TO DEFAULT")
+    return n
 
 
 def _walk(conn: sa.Connection, flt: EventFilter, sort: str, total: int, upto: int) -> bool:

@@ -47,10 +47,10 @@ def _fill_weapons(conn: sa.Connection) -> None:
 def add_event_words(conn: sa.Connection, had: set[str]) -> None:
     """PostgreSQL: the ``event_words`` table (made by DDL: its column is a tsvector), filled for a
     store that had tables before this open."""
-    if conn.dialect.name != "postgresql" or "event_words" in had:
+    if conn.dialect.name != "postgresql":
         return
-    event_words.create(conn)
-    if had:
+    event_words.create(conn)  # every open: idempotent, and replaces an older aggregate
+    if had and "event_words" not in had:
         event_words.rebuild(conn)
 
 
@@ -59,5 +59,5 @@ def fill_new_tables(conn: sa.Connection, had: set[str]) -> None:
     with tables (``had`` before this open) has just been given."""
     if had and "claimant_words" not in had:
         event_rows.index_all_claimants(conn)
-    if had and "stat_events" not in had:
+    if daily.unfilled(conn):
         daily.rebuild(conn)
