@@ -7,9 +7,11 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from sitrep.store import articles as article_rows
+from sitrep.store import daily, event_words
 from sitrep.store import events as event_rows
 from sitrep.store import mentions as mention_rows
 from sitrep.store import schema, upgrade
+from sitrep.store.turns import take_turn
 
 DEFAULT_DB = "sitrep.db"
 SCHEMA_LOCK = 0x5173_0001  # PostgreSQL advisory lock key: one process creates the tables at a time
@@ -51,6 +53,7 @@ def _create_tables(engine: sa.Engine) -> None:
         upgrade.add_missing_columns(conn)  # a store made by an older sitrep: the columns
         upgrade.fill_new_tables(conn, had)  # the tables kept from others
         schema.add_missing(conn)  # and indexes added since
+        upgrade.add_event_words(conn, had)  # after the articles' word vectors, which it is made of
 
 
 def _require_utf8(conn: sa.Connection, url: sa.URL) -> None:
@@ -112,7 +115,10 @@ class Store:
         """Write articles, each with its mentions, in one transaction: all or none of them."""
         with self.engine.begin() as conn:
             article_rows.insert_many(conn, [record for record, _ in items])
-            mention_rows.insert_many(conn, [m for _, mentions in items for m in mentions])
+            placed = [m for _, mentions in items for m in mentions]
+            mention_rows.insert_many(conn, placed)
+            daily.refresh_events(conn, [m.event_id for m in placed])  # mentions come unplaced from an ingest
+            event_words.refresh(conn, [m.event_id for m in placed])
 
     def add_source(self, source: str, digest: str, article_id: str) -> None:
         with self.engine.begin() as conn:
@@ -154,8 +160,12 @@ class Store:
 
     def replace_mentions(self, article_id: str, mentions) -> None:
         with self.engine.begin() as conn:
+            take_turn(conn, schema.events)  # before any row is written: it refreshes the daily totals
             event_rows.unindex_claimants(conn, article_id)  # before its mentions go
             left = mention_rows.delete_for_article(conn, article_id)
+            mentions = list(mentions)
             mention_rows.insert_many(conn, mentions)
             for event_id in left:
                 event_rows.count_sources(conn, event_id)
+            daily.refresh_events(conn, left + [m.event_id for m in mentions])
+            event_words.refresh(conn, left + [m.event_id for m in mentions])

@@ -7,6 +7,7 @@ from datetime import date as day
 
 import sqlalchemy as sa
 
+from sitrep.store import daily, event_words
 from sitrep.store.mentions import iter_rows as mention_rows_of
 from sitrep.store.schema import (CLAIMANT_WORD, articles, claimant_words, event_aliases, events, figures,
                                  mention_weapons, merges, mentions, places, unmerges)
@@ -255,6 +256,7 @@ def assign(conn: sa.Connection, mention_id: str, event_id: str, score: float, re
 def unmerge(conn: sa.Connection, mention_id: str) -> str | None:
     """Take a mention (and the copies of its event id beside its places, figures, weapons and
     claimant words) out of its event for good; returns the event it left."""
+    take_turn(conn, events)  # before any row is written: the totals it refreshes are a merge's too
     left = conn.execute(_EVENT_OF, {"mention": mention_id}).scalar()
     if left is None:
         return None
@@ -264,6 +266,8 @@ def unmerge(conn: sa.Connection, mention_id: str) -> str | None:
     conn.execute(_UNINDEX, {"mention": mention_id})
     conn.execute(merges.delete().where(merges.c.mention_id == mention_id))
     count_sources(conn, left)
+    daily.refresh_events(conn, [left])
+    event_words.refresh(conn, [left])
     return left
 
 
@@ -303,7 +307,10 @@ def forbidden_many(conn: sa.Connection, mention_ids: list[str]) -> dict[str, set
 def delete(conn: sa.Connection, event_id: str, into: str | None = None) -> None:
     """Drop an event none of whose reports is left in it; where they went ``into`` another,
     its id (and the ids that already led to it) lead there from now on."""
+    gone = daily.dates_of(conn, [event_id])
     conn.execute(events.delete().where(events.c.id == event_id))
+    daily.refresh_dates(conn, gone)
+    event_words.refresh(conn, [event_id])
     if into is None:
         return
     conn.execute(event_aliases.update().where(event_aliases.c.event_id == event_id).values(event_id=into))
@@ -338,6 +345,7 @@ def create_many(conn: sa.Connection, founded: list[tuple[str, dict]]) -> None:
     take_turn(conn, events)
     conn.execute(_FOUND, [{"id": event_id, "type": e["type"], "subtype": e["subtype"], "date": e["date"],
                            "date_precision": e["date_precision"]} for event_id, e in founded])
+    daily.refresh_dates(conn, {e["date"] for _, e in founded})
 
 
 # the seq is read inside the INSERT (as ``create`` does), never before it
@@ -376,6 +384,9 @@ def assign_many(conn: sa.Connection, placed: list[tuple[str, str, float, str]]) 
         words = [w for r in moving for w in _word_rows(r["mention"], r["event"], names[r["mention"]])]
         for part in _chunks(words):
             conn.execute(claimant_words.insert(), part)
+        changed = {now.get(r["mention"]) for r in moving} | {r["event"] for r in moving}
+        daily.refresh_events(conn, changed)
+        event_words.refresh(conn, changed)
     conn.execute(merges.delete().where(merges.c.mention_id == sa.bindparam("mention")),
                  [{"mention": m} for m, *_ in placed])
     conn.execute(merges.insert(), [{"mention_id": m, "event_id": e, "score": s, "reason": r} for m, e, s, r in placed])
@@ -396,7 +407,9 @@ def date_many(conn: sa.Connection, dated: list[tuple[str, str | None, str]]) -> 
     if not dated:
         return
     rows = [{"event": e, "date": d, "precision": p} for e, d, p in dated]
+    before = daily.dates_of(conn, sorted({e for e, _, _ in dated}))
     conn.execute(_REDATE, rows)
+    daily.refresh_dates(conn, before | {d for _, d, _ in dated})
     lend = [r for r in rows if r["date"]]
     take_back = [{"event": r["event"]} for r in rows if not r["date"]]
     if lend:

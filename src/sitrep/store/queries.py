@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from typing import NamedTuple
 
 import sqlalchemy as sa
 
 from sitrep.merge.claims import UNIT_FAMILY
+from sitrep.store import event_words
 from sitrep.store import events as event_rows
-from sitrep.store.schema import (UNDATED, article_words, articles, claimant_words, events, figures, mention_weapons,
-                                 merges, mentions, places, text_config)
+from sitrep.store.daily import STAT_KINDS
+from sitrep.store.schema import (ALL_PLACES, UNDATED, article_words, articles, claimant_words, events, figures,
+                                 mention_weapons, merges, mentions, places, stat_events, stat_figures, text_config)
 
 SORTS = ("date", "-date", "sources", "-sources")
-STAT_KINDS = ("launched", "intercepted")
 LATEST = "~"  # sorts above the characters of any date ("0-9", "-", "/")
 
 
@@ -75,6 +76,7 @@ class Condition(NamedTuple):
     each: sa.ColumnElement
     ids: sa.Select | sa.TextualSelect | None = None  # one column, event_id
     leads: bool = False  # a count reads ``ids`` even beside other conditions (a word search)
+    unique: bool = False  # ``ids`` gives each event once, off a GIN index (PostgreSQL's event words)
 
 
 def _on_events(where: sa.ColumnElement) -> Condition:
@@ -105,9 +107,8 @@ def _claimant_conditions(claimant: str) -> list[Condition]:
     if not words:
         raise ValueError(f"the claimant {claimant!r} has no words in it")
     word = claimant_words.c.word
-    conds = [_through(claimant_words.c.event_id, word >= w, word < w[:-1] + chr(ord(w[-1]) + 1)) for w in words]
-    # asked event by event, a prefix's range would be read again for each event: always collect
-    return [Condition(c.among, c.among, c.ids) for c in conds]
+    # asked event by event (a page walked in date order), the (event, word) index is read
+    return [_through(claimant_words.c.event_id, word >= w, word < w[:-1] + chr(ord(w[-1]) + 1)) for w in words]
 
 
 def _fts_match(terms: list[str]) -> str:
@@ -128,12 +129,17 @@ def _pg_term(term: str) -> sa.ColumnElement:
     return sa.func.tsquery_phrase(sa.func.phraseto_tsquery(text_config(), " ".join(head)), prefix)
 
 
-def _pg_words(terms: list[str]) -> sa.ColumnElement:
-    """Articles whose words (``articles.words``, GIN-indexed) hold every term."""
+def _pg_query(terms: list[str]) -> sa.ColumnElement:
+    """Every term, as one tsquery."""
     query = _pg_term(terms[0])
     for term in terms[1:]:
         query = query.op("&&")(_pg_term(term))
-    return article_words().op("@@")(query)
+    return query
+
+
+def _pg_words(terms: list[str]) -> sa.ColumnElement:
+    """Articles whose words (``articles.words``, GIN-indexed) hold every term."""
+    return article_words().op("@@")(_pg_query(terms))
 
 
 # SQLite, written out: its planner must be told the join order (CROSS JOIN) and the covering
@@ -158,6 +164,21 @@ def _sqlite_text_condition(terms: list[str]) -> Condition:
     return Condition(events.c.id.in_(ids), sa.text(_FTS_EACH).bindparams(words), ids, leads=True)
 
 
+def _pg_one_word(conn: sa.Connection, terms: list[str]) -> bool:
+    """Whether the search is one word or prefix once normalised (one node of tsquery): then
+    whether an event matches is whether its articles' words, together, hold it."""
+    return len(terms) == 1 and conn.execute(sa.select(sa.func.numnode(_pg_query(terms)))).scalar_one() == 1
+
+
+def _pg_event_words_condition(terms: list[str]) -> Condition:
+    """Events whose words (``event_words``, GIN-indexed) hold the one word: read off one index,
+    each event once, so that a capped count stops after enough of them."""
+    table = event_words.TABLE
+    ids = sa.select(table.c.event_id).where(table.c.words.op("@@")(_pg_query(terms)))
+    return Condition(events.c.id.in_(ids), ids.where(table.c.event_id == events.c.id).exists(), ids, leads=True,
+                     unique=True)
+
+
 def _pg_text_condition(terms: list[str]) -> Condition:
     """The events of the matching articles, collected: PostgreSQL chooses how (by the word's
     frequency), and is never asked event by event. Not streamed for a count: a word in most
@@ -169,11 +190,13 @@ def _pg_text_condition(terms: list[str]) -> Condition:
     return Condition(among, among)
 
 
-def _text_condition(dialect: str, q: str) -> Condition:
+def _text_condition(conn: sa.Connection, q: str) -> Condition:
     terms = search_terms(q)
     if not terms:
         raise ValueError(f"the search {q!r} has no words in it")
-    return _sqlite_text_condition(terms) if dialect == "sqlite" else _pg_text_condition(terms)
+    if conn.dialect.name == "sqlite":
+        return _sqlite_text_condition(terms)
+    return _pg_event_words_condition(terms) if _pg_one_word(conn, terms) else _pg_text_condition(terms)
 
 
 def filter_conditions(conn: sa.Connection, flt: EventFilter) -> list[Condition]:
@@ -197,7 +220,7 @@ def filter_conditions(conn: sa.Connection, flt: EventFilter) -> list[Condition]:
     if flt.claimant:
         conds.extend(_claimant_conditions(flt.claimant))
     if flt.q:
-        conds.append(_text_condition(conn.dialect.name, flt.q))
+        conds.append(_text_condition(conn, flt.q))
     return conds
 
 
@@ -252,6 +275,8 @@ def _count(conn: sa.Connection, conds: list[Condition], cap: int) -> int:
     others, which are tested per match), each counted once, until there are enough: a word
     found in most articles then reads ``cap`` + 1 events' worth of matches, not all of them."""
     driving = _leading(conds)
+    if driving is not None and driving.unique:
+        return _count_unique(conn, driving, [c.among for c in conds if c is not driving], cap)
     if driving is None:
         matching = sa.select(events.c.id).where(*(c.among for c in conds)).limit(cap + 1).subquery()
     else:
@@ -263,31 +288,80 @@ def _count(conn: sa.Connection, conds: list[Condition], cap: int) -> int:
     return conn.execute(sa.select(sa.func.count()).select_from(matching)).scalar_one()
 
 
-def _walk(conn: sa.Connection, total: int, upto: int) -> bool:
+def _count_from_totals(conn: sa.Connection, flt: EventFilter) -> int:
+    """How many events match a filter the daily totals answer: their sum (exact, whatever it is)."""
+    q = sa.select(sa.func.coalesce(sa.func.sum(stat_events.c.n), 0)).where(*_totals_where(stat_events, flt))
+    return int(conn.execute(q).scalar_one())
+
+
+def _count_unique(conn: sa.Connection, driving: Condition, others: list[sa.ColumnElement], cap: int) -> int:
+    """``_count`` of a condition whose ids come once each off a GIN index: no DISTINCT, and
+    read through the index's bitmap. PostgreSQL's planner prices testing a stored vector like
+    comparing a number, and for a common word scans the table testing every event's vector
+    (each detoasted: 0.6-1 s at 100k events) where the bitmap takes ~15 ms; the scan is kept
+    out for this one statement."""
+    event_id = driving.ids.subquery("found").c.event_id
+    passing = [sa.select(events.c.id).where(events.c.id == event_id, *others).exists()] if others else []
+    matching = sa.select(event_id).where(*passing).limit(cap + 1).subquery()
+    conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+    n = conn.execute(sa.select(sa.func.count()).select_from(matching)).scalar_one()
+    # not in a ``finally``: a failed count aborts the transaction, and with it this setting
+    conn.exec_driver_sql("SET LOCAL enable_seqscan TO DEFAULT")
+    return n
+
+
+def _walk(conn: sa.Connection, flt: EventFilter, sort: str, total: int, upto: int) -> bool:
     """Whether to find a page event by event (SQLite: its planner has no statistics to choose
-    by; PostgreSQL's has, and is left to choose)."""
+    by; PostgreSQL's has, and is left to choose). The latest events of a type are walked on the
+    type's own index: among those of the type (the daily totals count them), not all events."""
     if conn.dialect.name != "sqlite":
         return False
-    about = conn.execute(sa.text("SELECT coalesce(max(rowid), 0) FROM events")).scalar_one()  # no scan
-    return upto * about <= WALK_LIMIT * total
+    if flt.type and sort == "-date":
+        q = sa.select(sa.func.coalesce(sa.func.sum(stat_events.c.n), 0)).where(
+            stat_events.c.country == ALL_PLACES, stat_events.c.type == flt.type)
+    else:
+        q = sa.text("SELECT coalesce(max(rowid), 0) FROM events")  # no scan
+    return upto * conn.execute(q).scalar_one() <= WALK_LIMIT * total
 
 
 def find_events(conn: sa.Connection, flt: EventFilter, sort: str = "-date", limit: int = 50,
                 offset: int = 0, cap: int | None = None) -> Found:
     """How many events match (counted up to ``cap``), and the ids of one page of them in
-    ``sort`` order: the count first, then the page, read off the index of the sort and tested
+    ``sort`` order: the count first (a filter on dates, type and country only: summed from the
+    daily totals, ``store.daily``), then the page, read off the index of the sort and tested
     event by event where most events pass, or from the matches collected at once where few do."""
     cap = TOTAL_CAP if cap is None else cap
     conds = filter_conditions(conn, flt)
-    counted = _count(conn, conds, cap)
+    counted = _count_from_totals(conn, flt) if conds and _from_totals(flt) else _count(conn, conds, cap)
     exact = counted <= cap
     total = counted if exact else cap
     if (exact and offset >= total) or limit == 0:
         return Found(total, exact, [])
-    walk = _walk(conn, counted, offset + limit)
-    page = (sa.select(events.c.id).where(*(c.each if walk else c.among for c in conds))
-            .order_by(*order_by(sort)).limit(limit).offset(offset))
+    walk = _walk(conn, flt, sort, counted, offset + limit)
+    if walk:
+        where = [c.each for c in conds]
+    elif _country_first(conn, flt):
+        where = [_UNINDEXED_TYPE == flt.type] + [c.among for c in filter_conditions(conn, replace(flt, type=None))]
+    else:
+        where = [c.among for c in conds]
+    page = sa.select(events.c.id).where(*where).order_by(*order_by(sort)).limit(limit).offset(offset)
     return Found(total, exact, [r[0] for r in conn.execute(page)])
+
+
+# SQLite: "+" keeps a column's indexes out of a term (https://sqlite.org/optoverview.html)
+_UNINDEXED_TYPE = sa.literal_column("+events.type")
+
+
+def _country_first(conn: sa.Connection, flt: EventFilter) -> bool:
+    """Whether a type and a country's collected events are better read from the country's list
+    (SQLite: it walks the type's index instead, testing each event against the list, however
+    few of them the country has): where the country has fewer events than the type."""
+    if conn.dialect.name != "sqlite" or not (flt.type and flt.country):
+        return False
+    n = sa.func.coalesce(sa.func.sum(stat_events.c.n), 0)
+    of_type = conn.execute(sa.select(n).where(stat_events.c.country == ALL_PLACES, stat_events.c.type == flt.type))
+    in_country = conn.execute(sa.select(n).where(stat_events.c.country == flt.country))
+    return in_country.scalar_one() < of_type.scalar_one()
 
 
 def _dicts(result: sa.CursorResult) -> list[dict]:
@@ -316,9 +390,11 @@ _CHILD_COLUMNS = {
 }
 
 
-def _children(conn: sa.Connection, table: sa.Table, mention_ids: list[str]) -> dict[str, list[dict]]:
-    """Places or figures of these mentions, in their order (as ``mentions.iter_rows`` gives them)."""
-    q = (sa.select(table.c.mention_id, *_CHILD_COLUMNS[table]).where(table.c.mention_id.in_(mention_ids))
+def _children(conn: sa.Connection, table: sa.Table, event_ids: list[str]) -> dict[str, list[dict]]:
+    """Places or figures of these events' mentions (found by the event id kept beside them: an
+    IN list of a page's thousand mention ids costs more to build than to run), in their order
+    (as ``mentions.iter_rows`` gives them)."""
+    q = (sa.select(table.c.mention_id, *_CHILD_COLUMNS[table]).where(table.c.event_id.in_(event_ids))
          .order_by(table.c.mention_id, table.c.seq))
     out: dict[str, list[dict]] = {}
     for d in _dicts(conn.execute(q)):
@@ -331,8 +407,7 @@ def _members(conn: sa.Connection, event_ids: list[str]) -> dict[str, list[dict]]
     a record is built from."""
     where = mentions.c.event_id.in_(event_ids)
     rows = _dicts(conn.execute(sa.select(*_MEMBER_COLUMNS).where(where).order_by(mentions.c.article_id, mentions.c.id)))
-    ids = [r["id"] for r in rows]  # a list: as a subquery, PostgreSQL scans every figure to hash-join them
-    figs, locs = _children(conn, figures, ids), _children(conn, places, ids)
+    figs, locs = _children(conn, figures, event_ids), _children(conn, places, event_ids)
     out: dict[str, list[dict]] = {e: [] for e in event_ids}
     for r in rows:
         out[r["event_id"]].append({**r, "figures": figs.get(r["id"], []), "locations": locs.get(r["id"], [])})
@@ -340,16 +415,17 @@ def _members(conn: sa.Connection, event_ids: list[str]) -> dict[str, list[dict]]
 
 
 # SQLite takes the unique index on ids and reads hundreds of article rows; this index has it all
-_ROOTS = sa.text("SELECT id, duplicate_of, outlet FROM articles INDEXED BY ix_read_articles_id "
-                 "WHERE id IN :ids").bindparams(sa.bindparam("ids", expanding=True))
+_ARTICLES_OF = "SELECT article_id FROM mentions WHERE event_id IN :events"
+_ROOTS = {"sqlite": "SELECT id, duplicate_of, outlet FROM articles INDEXED BY ix_read_articles_id "
+                    f"WHERE id IN ({_ARTICLES_OF})",
+          "postgresql": f"SELECT id, duplicate_of, outlet FROM articles WHERE id IN ({_ARTICLES_OF})"}
 
 
-def _article_roots(conn: sa.Connection, article_ids: set[str]) -> dict[str, tuple[str, str | None]]:
-    """``events.article_roots``: article id -> (the article it copies or itself, its outlet)."""
-    if conn.dialect.name != "sqlite":
-        return event_rows.article_roots(conn, article_ids)
-    rows = conn.execute(_ROOTS, {"ids": sorted(article_ids)}) if article_ids else []
-    return {r[0]: (r[1] or r[0], r[2]) for r in rows}
+def _article_roots(conn: sa.Connection, event_ids: list[str]) -> dict[str, tuple[str, str | None]]:
+    """``events.article_roots`` of the articles of these events' mentions: article id -> (the
+    article it copies or itself, its outlet)."""
+    q = sa.text(_ROOTS[conn.dialect.name]).bindparams(sa.bindparam("events", expanding=True))
+    return {r[0]: (r[1] or r[0], r[2]) for r in conn.execute(q, {"events": event_ids}).all()}
 
 
 def load_events(conn: sa.Connection, event_ids: list[str]) -> list[EventRows]:
@@ -360,7 +436,7 @@ def load_events(conn: sa.Connection, event_ids: list[str]) -> list[EventRows]:
         return []
     found = {r.id: dict(r._mapping) for r in conn.execute(sa.select(events).where(events.c.id.in_(event_ids)))}
     members = _members(conn, event_ids)
-    roots = _article_roots(conn, {m["article_id"] for ms in members.values() for m in ms})
+    roots = _article_roots(conn, event_ids)
     reasons = _reasons(conn, event_ids)
     return [EventRows(found[e], members[e], {m["article_id"]: roots[m["article_id"]] for m in members[e]},
                       reasons[e]) for e in event_ids if e in found]
@@ -380,14 +456,62 @@ def _by_day(rows: list, value: str, keys: tuple[str, ...]) -> list[dict]:
     """Rows of (date, *key, n) grouped by stored date, summed by day: grouping on the column
     itself reads it in index order, where grouping on an expression sorts every row."""
     sums: dict[tuple, int] = {}
-    for date, *key, n in rows:
-        k = (date[:10] if date and len(date) >= 10 else None, *key)
-        sums[k] = sums.get(k, 0) + n
-    ordered = sorted(sums.items(), key=lambda kv: (kv[0][0] is None, kv[0][0] or "", kv[0][1:]))
-    return [{"day": k[0], **dict(zip(keys, k[1:])), value: n} for k, n in ordered]
+    for row in rows:
+        date = row[0]
+        k = (date[:10] if date and len(date) >= 10 else None, *row[1:-1])
+        sums[k] = sums.get(k, 0) + row[-1]
+    names = ("day", *keys, value)  # the stats answer thousands of rows: each dict built in one go
+    return [dict(zip(names, (*k, n))) for k, n in sorted(sums.items(), key=_day_order)]
+
+
+def _day_order(item: tuple[tuple, int]) -> tuple:
+    key = item[0]
+    return key[0] is None, key[0] or "", key[1:]
+
+
+# The filters the daily totals (``store.daily``) answer; with any other, statistics are computed
+# from the events that match.
+_KEPT_BY_DAY = frozenset({"since", "until", "type", "country"})
+
+
+def _from_totals(flt: EventFilter) -> bool:
+    return all(getattr(flt, f.name) is None for f in fields(flt) if f.name not in _KEPT_BY_DAY)
+
+
+def _totals_where(table: sa.Table, flt: EventFilter) -> list[sa.ColumnElement]:
+    """``filter_conditions`` of a filter ``_from_totals`` takes, on a table of daily totals."""
+    where = [table.c.country == (flt.country or ALL_PLACES)]
+    if flt.since:
+        where.append(table.c.day >= flt.since)
+    if flt.until:
+        where.append(table.c.day <= flt.until + LATEST)
+    if flt.type:
+        where.append(table.c.type == flt.type)
+    return where
+
+
+def _totals(conn: sa.Connection, table: sa.Table, flt: EventFilter, keys: tuple[str, ...], value: str,
+            summed: sa.Column) -> list[dict]:
+    """What ``_by_day`` gives, from a table of daily totals: summed by key in SQL and read in
+    the answer's order (the key columns compare bytewise, as Python's strings do)."""
+    columns = [table.c.day, *(table.c[k] for k in keys)]
+    q = (sa.select(*columns, sa.cast(sa.func.sum(summed), sa.BigInteger)).where(*_totals_where(table, flt))
+         .group_by(*columns).order_by(*columns))
+    rows = conn.execute(q).all()
+    names = ("day", *keys, value)
+    days = [dict(zip(names, row)) for row in rows if row[0] is not None and len(row[0]) >= 10]
+    undated = [row for row in rows if row[0] is None or len(row[0]) < 10]  # bare months: no day either
+    return days + _by_day(undated, value, keys)
 
 
 def events_per_day(conn: sa.Connection, flt: EventFilter) -> list[dict]:
+    if _from_totals(flt):
+        return _totals(conn, stat_events, flt, ("type",), "count", stat_events.c.n)
+    return events_per_day_counted(conn, flt)
+
+
+def events_per_day_counted(conn: sa.Connection, flt: EventFilter) -> list[dict]:
+    """``events_per_day`` counted from the events that match."""
     q = (sa.select(events.c.date, events.c.type, sa.func.count()).where(*conditions(conn, flt))
          .group_by(events.c.date, events.c.type))
     return _by_day(conn.execute(q).all(), "count", ("type",))
@@ -400,6 +524,13 @@ def _unit_family(column: sa.Column) -> sa.ColumnElement:
 def figures_per_day(conn: sa.Connection, flt: EventFilter) -> list[dict]:
     """Per day, unit family and kind (launched, intercepted): the sum over events of the
     largest value any claim about the event gives."""
+    if _from_totals(flt):
+        return _totals(conn, stat_figures, flt, ("unit", "kind"), "value", stat_figures.c.value)
+    return figures_per_day_counted(conn, flt)
+
+
+def figures_per_day_counted(conn: sa.Connection, flt: EventFilter) -> list[dict]:
+    """``figures_per_day`` summed from the events that match and their figures."""
     family = _unit_family(figures.c.unit).label("unit")
     largest = (sa.select(figures.c.event_id, figures.c.kind, family, sa.func.max(figures.c.value).label("value"))
                .where(figures.c.kind.in_(STAT_KINDS), figures.c.value.is_not(None), figures.c.event_id.is_not(None))

@@ -112,6 +112,7 @@ figures = sa.Table(
 )
 sa.Index("ix_read_figures_claimant", figures.c.claimant, figures.c.mention_id)
 sa.Index("ix_read_figures_stats", figures.c.kind, figures.c.event_id, figures.c.unit, figures.c.value)
+sa.Index("ix_read_figures_event", figures.c.event_id)  # a page's figures, by its events
 
 places = sa.Table(
     "places", metadata,
@@ -174,6 +175,34 @@ sa.Index("ix_read_events_date_type", events.c.date, events.c.type)  # daily coun
 # a type among the events another filter collects, in id order (PostgreSQL merges the two indexes)
 sa.Index("ix_read_events_type_id", events.c.type, events.c.id)
 
+# Daily totals behind /api/stats (and the counts of filters on dates, type and country), kept by
+# ``store.daily`` as events, their dates and their members change: the statistics read a few
+# thousand rows instead of grouping every event (and every figure) per request. Keyed by the day
+# of the event's date (``daily.day_key``: a bare month stays a month, so that since/until compare
+# as on ``events``), type, and ``country``: "" for all events, else a country one of the event's
+# places is in. ``stat_events.n`` counts events; ``stat_figures.value`` sums, over the events,
+# the largest value any figure of the event gives per kind and unit family.
+ALL_PLACES = ""
+stat_events = sa.Table(
+    "stat_events", metadata,
+    sa.Column("day", DAY),
+    sa.Column("type", _bytewise(16), nullable=False),  # read in this order: the answer's
+    sa.Column("country", sa.String(2), nullable=False),
+    sa.Column("n", sa.Integer, nullable=False),
+)
+sa.Index("ix_read_stat_events", stat_events.c.country, stat_events.c.day, stat_events.c.type, stat_events.c.n)
+stat_figures = sa.Table(
+    "stat_figures", metadata,
+    sa.Column("day", DAY),
+    sa.Column("type", _bytewise(16), nullable=False),
+    sa.Column("country", sa.String(2), nullable=False),
+    sa.Column("unit", _bytewise(24), nullable=False),  # the unit family
+    sa.Column("kind", _bytewise(16), nullable=False),
+    sa.Column("value", sa.BigInteger, nullable=False),
+)
+sa.Index("ix_read_stat_figures", stat_figures.c.country, stat_figures.c.day, stat_figures.c.unit,
+         stat_figures.c.kind, stat_figures.c.type, stat_figures.c.value)
+
 # Why each mention joined its event: kept so a wrong merge can be understood and undone.
 # Each lower-cased word of a claimant (of a mention or one of its figures) beside the event of
 # its mention: the claimant filter reads words, or their beginnings, off the (word, event) index.
@@ -186,6 +215,8 @@ claimant_words = sa.Table(
     sa.Column("mention_id", ID, nullable=False),
 )
 sa.Index("ix_read_claimant_words", claimant_words.c.word, claimant_words.c.event_id)
+# and event by event, as a page walked in date order asks (one seek per event, not the word's range)
+sa.Index("ix_read_claimant_words_event", claimant_words.c.event_id, claimant_words.c.word)
 sa.Index("ix_claimant_words_mention", claimant_words.c.mention_id)
 
 merges = sa.Table(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from sitrep.store import daily, event_words
 from sitrep.store import events as event_rows
 from sitrep.store.schema import mention_weapons, mentions
 
@@ -43,8 +44,20 @@ def _fill_weapons(conn: sa.Connection) -> None:
         conn.execute(mention_weapons.insert(), rows[i:i + 5000])
 
 
+def add_event_words(conn: sa.Connection, had: set[str]) -> None:
+    """PostgreSQL: the ``event_words`` table (made by DDL: its column is a tsvector), filled for a
+    store that had tables before this open."""
+    if conn.dialect.name != "postgresql":
+        return
+    event_words.create(conn)  # every open: idempotent, and replaces an older aggregate
+    if had and "event_words" not in had:
+        event_words.rebuild(conn)
+
+
 def fill_new_tables(conn: sa.Connection, had: set[str]) -> None:
-    """Fill the tables kept from others (``claimant_words``) that a store with tables
-    (``had`` before this open) has just been given."""
+    """Fill the tables kept from others (``claimant_words``, the daily totals) that a store
+    with tables (``had`` before this open) has just been given."""
     if had and "claimant_words" not in had:
         event_rows.index_all_claimants(conn)
+    if daily.unfilled(conn):
+        daily.rebuild(conn)
