@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from sitrep.store import daily, event_words
 from sitrep.store import events as event_rows
-from sitrep.store.schema import mention_weapons, mentions
+from sitrep.store.schema import claimant_words, mention_weapons, mentions
 
 _ID = {"sqlite": "VARCHAR(32)", "postgresql": 'VARCHAR(32) COLLATE "C"'}  # as schema.ID
 
@@ -54,10 +54,19 @@ def add_event_words(conn: sa.Connection, had: set[str]) -> None:
         event_words.rebuild(conn)
 
 
-def fill_new_tables(conn: sa.Connection, had: set[str]) -> None:
-    """Fill the tables kept from others (``claimant_words``, the daily totals) that a store
-    with tables (``had`` before this open) has just been given."""
-    if had and "claimant_words" not in had:
+def _claimants_unfilled(conn: sa.Connection) -> bool:
+    """Placed mentions with a claimant but no claimant words: a store from before the table,
+    or whose first fill was cut off (SQLite commits a CREATE TABLE at once)."""
+    if conn.execute(sa.select(claimant_words.c.word).limit(1)).first() is not None:
+        return False
+    q = sa.select(mentions.c.id).where(mentions.c.event_id.is_not(None), mentions.c.claimant.is_not(None))
+    return conn.execute(q.limit(1)).first() is not None
+
+
+def fill_new_tables(conn: sa.Connection) -> None:
+    """Fill the tables kept from others (``claimant_words``, the daily totals) where a store
+    has what they are made of but not them: new to it, or a first fill cut off."""
+    if _claimants_unfilled(conn):
         event_rows.index_all_claimants(conn)
     if daily.unfilled(conn):
         daily.rebuild(conn)
