@@ -33,11 +33,6 @@ def storable(text: str | None) -> str | None:
     return _UNSTORABLE.sub("\ufffd", text) if text else text
 
 
-def exists(conn: sa.Connection, article_id: str) -> bool:
-    q = sa.select(articles.c.id).where(articles.c.id == article_id)
-    return conn.execute(q).first() is not None
-
-
 def existing(conn: sa.Connection, article_ids: set[str]) -> set[str]:
     """Those of ``article_ids`` that are stored (one query for a batch)."""
     if not article_ids:
@@ -55,32 +50,16 @@ def seen_sources(conn: sa.Connection, pairs: list[tuple[str, str]]) -> set[tuple
     return {by_stored[key] for key in map(tuple, conn.execute(q)) if key in by_stored}
 
 
-def article_for_source(conn: sa.Connection, source: str, digest: str) -> str | None:
-    q = sa.select(sources.c.article_id).where(sources.c.source == storable(source), sources.c.digest == digest)
-    row = conn.execute(q).first()
-    return row[0] if row else None
-
-
 def dedup_candidates(conn: sa.Connection, buckets: list[tuple[int, str]]) -> list[tuple[str, bytes]]:
     """Articles sharing at least one LSH bucket, with their signatures, earliest first."""
-    if not buckets:
-        return []
-    # one indexed IN on the bucket; the band is checked on the few rows that come back
-    wanted = set(buckets)
-    q = sa.select(minhash_bands.c.band, minhash_bands.c.bucket, minhash_bands.c.article_id).where(
-        minhash_bands.c.bucket.in_([k for _, k in buckets]))
-    ids = {r[2] for r in conn.execute(q) if (r[0], r[1]) in wanted}
-    if not ids:
-        return []
-    q = (sa.select(minhashes.c.article_id, minhashes.c.signature)
-         .join(articles, articles.c.id == minhashes.c.article_id)
-         .where(minhashes.c.article_id.in_(ids)).order_by(articles.c.seq))
-    return [(r[0], r[1]) for r in conn.execute(q)]
+    return dedup_candidates_many(conn, [tuple(buckets)])[0]
 
 
 def dedup_candidates_many(conn: sa.Connection, bucket_lists: list[tuple[tuple[int, str], ...]]
                           ) -> list[list[tuple[str, bytes]]]:
-    """``dedup_candidates`` for each bucket list of a batch, in two queries for all of them."""
+    """For each bucket list of a batch, the articles sharing at least one of its LSH buckets,
+    with their signatures, earliest first: two queries for the whole batch (one indexed IN on
+    the bucket; the band is checked on the few rows that come back)."""
     wanted = {key for keys in bucket_lists for key in keys}
     if not wanted:
         return [[] for _ in bucket_lists]

@@ -83,10 +83,6 @@ class Store:
         self.engine.dispose()
 
     # articles ---------------------------------------------------------------
-    def article_for_source(self, source: str, digest: str) -> str | None:
-        with self.engine.connect() as conn:
-            return article_rows.article_for_source(conn, source, digest)
-
     def existing_articles(self, article_ids: set[str]) -> set[str]:
         with self.engine.connect() as conn:
             return article_rows.existing(conn, article_ids)
@@ -98,10 +94,6 @@ class Store:
     def dedup_candidates_many(self, bucket_lists: list) -> list[list[tuple[str, bytes]]]:
         with self.engine.connect() as conn:
             return article_rows.dedup_candidates_many(conn, bucket_lists)
-
-    def has_article(self, article_id: str) -> bool:
-        with self.engine.connect() as conn:
-            return article_rows.exists(conn, article_id)
 
     def dedup_candidates(self, buckets: list[tuple[int, str]]) -> list[tuple[str, bytes]]:
         with self.engine.connect() as conn:
