@@ -5,9 +5,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when built: ~5x faster to load
+from sitrep import yamlfile
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -16,4 +14,4 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 def load(name: str) -> dict[str, Any]:
     """The parsed contents of ``data/<name>`` (callers must not modify it)."""
     with open(DATA_DIR / name, encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=_LOADER)
+        return yamlfile.parse(fh.read())

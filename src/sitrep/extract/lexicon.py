@@ -7,16 +7,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-import yaml
-
+from sitrep import yamlfile
 from sitrep.nlp.scan import OnePass, word_pattern, word_start
-
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when built: ~5x faster to load
 
 
 def _load(name: str) -> dict:
     text = (resources.files("sitrep") / "data" / "extract" / name).read_text(encoding="utf-8")
-    return yaml.load(text, Loader=_LOADER)
+    return yamlfile.parse(text)
 
 
 @lru_cache(maxsize=None)

@@ -17,7 +17,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from sitrep.geo import build, lexicon
-from sitrep.geo.variants import fold, skeleton
+from sitrep.geo.variants import fold, similar, skeleton
 
 _OPENED: dict[str, Gazetteer] = {}
 _OPEN_LOCK = threading.Lock()
@@ -172,10 +172,9 @@ class Gazetteer:
         # hundreds of forms, and reading their places cost more than scoring them
         rows = self._conn().execute(
             "SELECT s.key, s.place FROM skel s WHERE s.skey = ?", (skey,)).fetchall()
-        query = fold(name)  # ``similar`` without folding the name again for every form
         scores: dict[int, float] = {}
         for key, place in rows:
-            score = fuzz.ratio(query, fold(key))
+            score = similar(name, key)
             if score >= minimum and (place not in scores or scores[place] < score):
                 scores[place] = score
         places = self._places(list(scores))

@@ -21,9 +21,7 @@ _SPACES = re.compile(r"\s+")
 
 @dataclass(frozen=True)
 class _Rules:
-    letters: dict[str, str]
-    drop: frozenset[str]
-    # the two above as str.translate tables (one C call instead of a loop over characters)
+    # letters to replace and characters to drop, as str.translate tables (one C call each)
     letters_table: dict[int, str]
     drop_table: dict[int, None]
     tokens: dict[str, str]
@@ -35,14 +33,10 @@ class _Rules:
 @cache
 def _rules() -> _Rules:
     data = lexicon.load("variants")
-    letters = {str(k): str(v) for k, v in data["letters"].items()}
-    drop = frozenset(data["drop"])
     return _Rules(
-        letters=letters,
-        drop=drop,
         # a longer key never equals one character, so it never applied: left out
-        letters_table={ord(k): v for k, v in letters.items() if len(k) == 1},
-        drop_table=dict.fromkeys(map(ord, drop)),
+        letters_table={ord(str(k)): str(v) for k, v in data["letters"].items() if len(str(k)) == 1},
+        drop_table=dict.fromkeys(map(ord, data["drop"])),
         tokens={str(k): str(v) for k, v in data["tokens"].items()},
         skeleton=tuple((re.compile(p), r) for p, r in data["skeleton"]),
         min_similarity=float(data["min_similarity"]),
