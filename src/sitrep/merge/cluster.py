@@ -16,7 +16,7 @@ PRECISE = {"day": 0, "range": 1, "month": 2, "unknown": 3}
 WINDOW_DAYS = 2  # as far as the store's candidate query looks
 
 
-@dataclass
+@dataclass(eq=False)  # one cluster is itself only: index buckets remove it by identity
 class Cluster:
     event: dict  # type, subtype, date, date_precision
     members: list[dict] = field(default_factory=list)

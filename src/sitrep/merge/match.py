@@ -10,6 +10,7 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import date as day
+from functools import lru_cache
 
 THRESHOLD = 0.6
 UNDATED_THRESHOLD = 1.1  # a mention its article cannot date needs more than a shared place
@@ -33,6 +34,7 @@ def _targets(m: dict) -> list[dict]:
     return [loc for loc in m["locations"] if loc["role"] != "origin"]
 
 
+@lru_cache(maxsize=4096)  # a merge asks about the same few hundred dates hundreds of thousands of times
 def _interval(value: str | None) -> tuple[day, day] | None:
     if not value:
         return None
