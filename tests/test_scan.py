@@ -7,7 +7,7 @@ import re
 import pytest
 
 from sitrep.extract.lexicon import TriggerScan, words
-from sitrep.nlp.scan import (OnePass, case_variants, first_characters, opens_on_literals, split_alternatives,
+from sitrep.nlp.scan import (OnePass, per_span, case_variants, first_characters, opens_on_literals, split_alternatives,
                              word_pattern, word_start)
 
 PIECES = ["strike", "Strike", "STRIKES", "air", "airspace", "air space", "from the", "shot down", "shoot down",
@@ -114,3 +114,17 @@ def test_word_pattern_finds_what_the_plain_pattern_finds(pattern, flags):
     texts = _texts() + ["In the city, ſtrikes hit the town", "this air strikes at Kyiv's strike in the town"]
     assert _found(fast, texts) == _found(plain, texts)
     assert any(_found(plain, texts))
+
+
+@pytest.mark.parametrize("spans", [
+    [(0, 14), (15, 35), (36, 52)],  # sentences
+    [(0, 9), (10, 40)],  # the first ends inside a word: scanned on its own
+    [(0, 30), (30, 52)],  # "said that" runs across the boundary
+    [(4, 30)],
+])
+def test_per_span_is_finditer_within_each_span(spans: list[tuple[int, int]]) -> None:
+    text = "He said hello. Officials said that. They claim more."
+    pattern = words("said that|said|claim")
+    got = per_span(list(pattern.finditer(text)), pattern, text, spans)
+    want = [list(pattern.finditer(text, lo, hi)) for lo, hi in spans]
+    assert [[m.span() for m in ms] for ms in got] == [[m.span() for m in ms] for ms in want]

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import json
+import re
+import sys
 from pathlib import Path
 
 import pytest
 
+from sitrep.extract import weapons
 from sitrep.extract.weapons import CATEGORIES, find_weapons
 
 
@@ -145,3 +148,26 @@ def test_gold_weapons_of_the_seeds_are_found(corpus: Path, shared: Path) -> None
             assert set(event.get("weapons", [])) <= categories, (article["source"], event["id"])
             for model in event.get("weapon_models", []):
                 assert any(m.startswith(model.lower()) for m in models), (event["id"], model)
+
+
+def test_the_kelvin_sign_is_the_only_other_letter_that_lowercases_to_ascii_of_the_same_length() -> None:
+    """find_weapons scans lower-cased text; it falls back to word-by-word lookup where that
+    would put ASCII letters the text has not (weapons._KELVIN, or a change of length)."""
+    odd = {c for c in map(chr, range(sys.maxunicode + 1))
+           if not ("A" <= c <= "Z" or "a" <= c <= "z") and re.search("[a-z]", c.lower()) and len(c.lower()) == 1}
+    assert odd == {weapons._KELVIN}
+
+
+@pytest.mark.parametrize("text", [
+    "A \u212ah-101 and an S-300 were fired.",  # the Kelvin sign is no letter of a name
+    "\u0130 then Kh-101 and S-300 missiles.",  # lower-casing lengthens the text
+    "Kh-101 opened the text, 3 drones later.",
+])
+def test_the_lower_cased_scan_agrees_with_the_word_by_word_one(text: str) -> None:
+    lexicon = weapons._lexicon()
+    word_by_word = [(m.start(), w) for m in weapons._TOKEN.finditer(text)
+                    if (w := m.group().lower()) in lexicon.by_first_word]
+    assert weapons._first_words(text, lexicon) == word_by_word
+    assert weapons._first_words(text.replace("\u212a", "K").replace("\u0130", "I"), lexicon) == [
+        (m.start(), w) for m in weapons._TOKEN.finditer(text.replace("\u212a", "K").replace("\u0130", "I"))
+        if (w := m.group().lower()) in lexicon.by_first_word]

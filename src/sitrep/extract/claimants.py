@@ -6,9 +6,11 @@ verb ends the sentence ("..., X said."), what comes before the claimant.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sitrep.extract.lexicon import Lexicon
+from sitrep.nlp.scan import per_span
 
 MAX_WORDS = 12
 _BOUNDARY = re.compile(r"(?:^|[,;:“”\"(]|\s[—–-]\s|\b(?:and|but|while|although|as|that|after|with|which|because)\b)\s*", re.IGNORECASE)
@@ -63,8 +65,9 @@ def _np_before(text: str, lo: int, verb: int) -> tuple[int, str]:
     """The noun phrase ending just before a verb, starting at the last clause boundary (the
     commas and "and" of a list of names are none: "officials in Lviv, Kharkiv and Odesa said")."""
     segment = text[lo:verb]
-    starts = [m.end() for m in _BOUNDARY.finditer(segment) if not in_name_list(segment, m.start(), m.end())]
-    start = starts[-1] if starts else 0
+    # the last boundary that counts: looked for from the end, most boundaries are never asked about
+    bounds = reversed(list(_BOUNDARY.finditer(segment)))
+    start = next((m.end() for m in bounds if not in_name_list(segment, m.start(), m.end())), 0)
     return lo + start, segment[start:]
 
 
@@ -88,9 +91,9 @@ def _np_after(text: str, pos: int, hi: int) -> str:
     return text[pos:m.start() if m else hi]
 
 
-def _introduced(text: str, lo: int, hi: int, lex: Lexicon) -> list[Attribution]:
+def _introduced(text: str, lo: int, hi: int, lex: Lexicon, found: Iterable[re.Match[str]]) -> list[Attribution]:
     out = []
-    for m in lex.introducers.finditer(text, lo, hi):
+    for m in found:
         np_text = _clean_np(_np_after(text, m.end(), hi), lex)
         if _valid(np_text, lex) and not lex.pronouns.match(np_text):
             out.append(Attribution(np_text, lo, hi, m.start()))
@@ -104,9 +107,10 @@ def _scope(text: str, lo: int, hi: int, np_start: int, verb_end: int) -> tuple[i
     return verb_end, hi
 
 
-def _spoken(text: str, lo: int, hi: int, lex: Lexicon, previous: str | None) -> list[Attribution]:
+def _spoken(text: str, lo: int, hi: int, lex: Lexicon, previous: str | None,
+            found: Iterable[re.Match[str]]) -> list[Attribution]:
     out = []
-    for m in lex.speech_verbs.finditer(text, lo, hi):
+    for m in found:
         if not m.group().islower() or _DETERMINER.search(text, max(lo, m.start() - 8), m.start()):
             continue  # "United States", "its claims": not a verb
         np_start, np_text = _np_before(text, lo, m.start())
@@ -133,7 +137,23 @@ def _spoken(text: str, lo: int, hi: int, lex: Lexicon, previous: str | None) -> 
 
 def attributions(text: str, lo: int, hi: int, lex: Lexicon, previous: str | None) -> list[Attribution]:
     """Every attribution in the sentence text[lo:hi]; ``previous`` resolves "it", "the ministry"."""
-    return _introduced(text, lo, hi, lex) + _spoken(text, lo, hi, lex, previous)
+    return _introduced(text, lo, hi, lex, lex.introducers.finditer(text, lo, hi)) + \
+        _spoken(text, lo, hi, lex, previous, lex.speech_verbs.finditer(text, lo, hi))
+
+
+def sentence_attributions(text: str, spans: list[tuple[int, int]], lex: Lexicon) -> list[list[Attribution]]:
+    """``attributions`` of each sentence (ascending spans), each resolving pronouns to the last
+    claimant named before it; the verbs and introducers are found in one scan of the text."""
+    verbs, introducers = lex.attribution_scan.matches(text)
+    by_verbs = per_span(verbs, lex.speech_verbs, text, spans)
+    by_introducers = per_span(introducers, lex.introducers, text, spans)
+    out: list[list[Attribution]] = []
+    previous = None
+    for (lo, hi), said, per in zip(spans, by_verbs, by_introducers):
+        found = _introduced(text, lo, hi, lex, per) + _spoken(text, lo, hi, lex, previous, said)
+        previous = found[-1].claimant if found else previous
+        out.append(found)
+    return out
 
 
 def claimant_at(found: list[Attribution], pos: int) -> str | None:

@@ -89,6 +89,7 @@ class Lexicon:
     not_counted: re.Pattern
     speech_verbs: re.Pattern
     introducers: re.Pattern
+    attribution_scan: OnePass  # speech_verbs and introducers over a whole text in one pass
     claimant_nouns: re.Pattern
     pronouns: re.Pattern
     trailing: re.Pattern
@@ -142,6 +143,7 @@ def load() -> Lexicon:
         not_counted=words(figs["not_counted"]),
         speech_verbs=words(claims["speech_verbs"]),
         introducers=words(claims["introducers"]),
+        attribution_scan=OnePass([words(claims["speech_verbs"]), words(claims["introducers"])]),
         claimant_nouns=words(claims["claimant_nouns"]),
         pronouns=re.compile(rf"^(?:{claims['pronouns']})$", re.IGNORECASE),
         trailing=re.compile(rf"(?:\s+(?:{claims['trailing']}))+$", re.IGNORECASE),

@@ -32,9 +32,16 @@ _SEP = r"[\s\-‐–]"  # a space or any hyphen/dash between parts of a name
 class _Lexicon:
     by_first_word: dict[str, re.Pattern[str]]  # lower-cased first word of a name -> its names' regex
     entries: tuple[Weapon, ...]  # entry i is the weapon of regex group "w{i}"
+    first_words: re.Pattern[str]  # in lower-cased text, the character before a first word of letters (in "w")
+    first_at_start: re.Pattern[str]  # a first word of letters opening lower-cased text
 
 
+# A word as names are keyed: a run of ASCII letters or of digits ("S-300" opens on "s").
 _TOKEN = re.compile(r"[A-Za-z]+|\d+")
+_DIGITS = re.compile(r"\d+")
+# The one character of unchanged length that lower-cases to an ASCII letter (tests/test_weapons.py
+# checks it is the only one): where it stands, lower-cased text has words the original has not.
+_KELVIN = "\u212a"
 
 
 def find_weapons(text: str) -> list[tuple[Weapon, int, int]]:
@@ -42,17 +49,31 @@ def find_weapons(text: str) -> list[tuple[Weapon, int, int]]:
     lexicon = _lexicon()
     found: list[tuple[Weapon, int, int]] = []
     covered = 0
-    # One dictionary look-up per word; a regex runs only where a name can start. A single
-    # alternation of every name is some 40 times slower (Python's re tries each in turn).
-    for token in _TOKEN.finditer(text):
-        if token.start() < covered:
+    # A regex runs only where a name can start. A single alternation of every name is some 40
+    # times slower (Python's re tries each in turn).
+    for at, word in _first_words(text, lexicon):
+        if at < covered:
             continue
-        pattern = lexicon.by_first_word.get(token.group(0).lower())
-        m = pattern.match(text, token.start()) if pattern is not None else None
+        m = lexicon.by_first_word[word].match(text, at)
         if m is not None and m.lastgroup:
             found.append((lexicon.entries[int(m.lastgroup[1:])], m.start(), m.end()))
             covered = m.end()
     return list(_merge_model_nouns(text, found))
+
+
+def _first_words(text: str, lexicon: _Lexicon) -> list[tuple[int, str]]:
+    """Where a word that some name opens on stands, and the word lower-cased, in order. The
+    letter words are found by one scan of the lower-cased text that stops only between words
+    (far fewer stops than looking at every word in Python); numbers are rare enough to look up
+    one by one."""
+    low = text.lower()
+    if len(low) != len(text) or _KELVIN in text:  # lower-casing would move or make ASCII letters
+        return [(m.start(), w) for m in _TOKEN.finditer(text) if (w := m.group().lower()) in lexicon.by_first_word]
+    found = [(m.end(), m.group("w")) for m in lexicon.first_words.finditer(low)]
+    if (first := lexicon.first_at_start.match(low)) is not None:
+        found.insert(0, (0, first.group("w")))
+    numbers = [(m.start(), m.group()) for m in _DIGITS.finditer(text) if m.group() in lexicon.by_first_word]
+    return sorted(found + numbers) if numbers else found
 
 
 def _merge_model_nouns(text: str, found: list[tuple[Weapon, int, int]]) -> Iterator[tuple[Weapon, int, int]]:
@@ -96,7 +117,28 @@ def _lexicon() -> _Lexicon:
         for key in _first_word_keys(name):
             groups.setdefault(key, []).append(f"(?P<w{i}>{regex})")
     by_first_word = {key: re.compile(rf"(?<![\w\-‐–])(?:{'|'.join(alts)})(?![\w])") for key, alts in groups.items()}
-    return _Lexicon(by_first_word, tuple(w for _, _, w in alternatives))
+    word = rf"(?P<w>{_trie([k for k in by_first_word if k.isalpha()])})(?![a-z])"
+    return _Lexicon(by_first_word, tuple(w for _, _, w in alternatives), re.compile(rf"[^a-z](?={word})"),
+                    re.compile(word))
+
+
+def _trie(words: list[str]) -> str:
+    """An alternation of words, written as a tree of their characters: the regex engine then
+    tests each character once instead of every word in turn."""
+    tree: dict[str, dict] = {}
+    for w in words:
+        node = tree
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+    return _trie_regex(tree)
+
+
+def _trie_regex(node: dict[str, dict]) -> str:
+    alts = [re.escape(ch) + _trie_regex(sub) for ch, sub in sorted(node.items()) if ch]
+    if "" in node:
+        alts.append("")  # last: a longer word is tried first, the lookahead after it decides
+    return alts[0] if len(alts) == 1 else f"(?:{'|'.join(alts)})"
 
 
 def _first_word_keys(name: str) -> set[str]:

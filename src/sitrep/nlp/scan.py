@@ -10,6 +10,7 @@ every alternative opens with its literal first character and checks ``before`` r
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from functools import cache
 
@@ -241,3 +242,24 @@ def _any_start(tails: dict[str, list[str]], after_gap: bool) -> str:
         return r"\W(?=" + "|".join(f"{re.escape(c)}(?:{'|'.join(t)})" for c, t in tails.items()) + ")"
     return "|".join(f"{re.escape(c)}(?=(?:{'|'.join(t)}))" for c, t in tails.items())
 
+
+_WORD_CHAR = re.compile(r"\w")
+
+
+def per_span(found: list[re.Match[str]], pattern: re.Pattern[str], text: str,
+             spans: list[tuple[int, int]]) -> list[list[re.Match[str]]]:
+    r"""``list(pattern.finditer(text, lo, hi))`` for each ``(lo, hi)`` of ``spans`` (ascending, not
+    overlapping), taken from ``found``, the pattern's matches in the whole text: one scan of the
+    text instead of one per span. Exact for patterns that look at most one character past a
+    match (``\b``, ``(?!\w)``) and behind it freely (a lookbehind sees before ``lo`` either way);
+    a span a match runs across, or one ending inside a word, is scanned on its own."""
+    starts = [m.start() for m in found]
+    out = []
+    for lo, hi in spans:
+        i, j = bisect_left(starts, lo), bisect_left(starts, hi)
+        across = (i > 0 and found[i - 1].end() > lo) or (j > i and found[j - 1].end() > hi)
+        if across or _WORD_CHAR.match(text, hi):
+            out.append(list(pattern.finditer(text, lo, hi)))
+        else:
+            out.append(found[i:j])
+    return out
