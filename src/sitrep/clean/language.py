@@ -60,8 +60,9 @@ def _cyrillic_language(sample: str, letters: int, tables: _Tables) -> str:
 def _vote(sample: str, tables: _Tables) -> str:
     scores: Counter[str] = Counter()
     words = _TOKEN.findall(sample.lower())
-    for word in words:
-        for language, weight in tables.votes.get(word, ()):
+    votes = tables.votes
+    for owners in [votes[w] for w in words if w in votes]:  # most words vote for nothing
+        for language, weight in owners:
             scores[language] += weight
     if not scores:
         return UNDETERMINED

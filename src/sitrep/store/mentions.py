@@ -1,7 +1,8 @@
 """Rows of mentions with their figures and places."""
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import fields
+from functools import cache
 from typing import Iterable, Iterator
 
 import sqlalchemy as sa
@@ -10,14 +11,25 @@ from sitrep.model import Mention
 from sitrep.store.schema import figures, mention_weapons, mentions, places
 
 
+@cache
+def _names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+def _flat(record) -> dict:
+    """A record of plain values as a dict (``asdict`` copies every value deeply, and ingest
+    writes tens of thousands of these)."""
+    return {name: getattr(record, name) for name in _names(type(record))}
+
+
 def _mention_row(m: Mention) -> dict:
     return {
         "id": m.id, "article_id": m.article_id, "event_id": m.event_id, "type": m.type,
         "subtype": m.subtype, "date": m.date.value, "date_precision": m.date.precision,
         "date_source": m.date.source, "date_phrase": m.date.phrase, "time": m.time,
         "initiator": m.actors.initiator, "target": m.actors.target, "claimant": m.claimant,
-        "status": m.status, "weapons": [asdict(w) for w in m.weapons],
-        "evidence": [asdict(s) for s in m.evidence],
+        "status": m.status, "weapons": [_flat(w) for w in m.weapons],
+        "evidence": [_flat(s) for s in m.evidence],
     }
 
 
@@ -30,7 +42,7 @@ def _figure_rows(m: Mention) -> list[dict]:
 
 
 def _place_rows(m: Mention) -> list[dict]:
-    return [{"mention_id": m.id, "seq": i, **asdict(p), "event_id": m.event_id} for i, p in enumerate(m.locations)]
+    return [{"mention_id": m.id, "seq": i, **_flat(p), "event_id": m.event_id} for i, p in enumerate(m.locations)]
 
 
 def _weapon_rows(m: Mention) -> list[dict]:
