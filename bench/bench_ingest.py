@@ -71,17 +71,26 @@ class Run:
     summary: pipeline.Summary
     rss_mb: float
     cpu: float = 0.0  # CPU seconds of this process (Dask workers not counted)
+    children_cpu: float = 0.0  # CPU seconds of the processes it started and reaped (the Dask workers)
 
 
 def timed_ingest(label: str, store, path: Path, analysis: pipeline.Analysis,
                  profiler: cProfile.Profile | None = None, workers: int | None = None) -> Run:
-    start, cpu = time.perf_counter(), time.process_time()
+    start, cpu, children = time.perf_counter(), time.process_time(), children_cpu()
     if profiler is not None:
         profiler.enable()
     summary = service.ingest(store, [str(path)], analysis=analysis, workers=workers)
     if profiler is not None:
         profiler.disable()
-    return Run(label, time.perf_counter() - start, summary, peak_rss_mb(), time.process_time() - cpu)
+    return Run(label, time.perf_counter() - start, summary, peak_rss_mb(), time.process_time() - cpu,
+               children_cpu() - children)
+
+
+def children_cpu() -> float:
+    """User and system CPU of the reaped child processes (a local cluster's nannies reap its
+    workers, and are reaped when it closes, so their CPU lands here)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def median_run(runs: list[Run]) -> Run:
@@ -241,7 +250,8 @@ def verdict(ok: bool) -> str:
 
 def print_run(run: Run, articles: int, words: int) -> None:
     s = run.summary
-    print(f"\n{run.label}: {run.seconds:.2f} s wall, {run.cpu:.2f} s CPU in this process")
+    workers = f", {run.children_cpu:.2f} s in its workers" if run.children_cpu else ""
+    print(f"\n{run.label}: {run.seconds:.2f} s wall, {run.cpu:.2f} s CPU in this process{workers}")
     print(f"  {s.line()}")
     if articles:
         print(f"  {articles / run.seconds:,.1f} articles/s, {words / run.seconds:,.0f} words/s "
