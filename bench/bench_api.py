@@ -9,8 +9,8 @@
    (article, mention, event: a hash of the old id and k), every date moved k x 35 days later
    (months by whole months), seqs after those of copy k-1; mentions, places, figures, merge
    reasons and claimant words follow their copied article and event. The word index fills as
-   articles are written, as in an ingest; the daily totals and (PostgreSQL) the events' words
-   are then computed once. On PostgreSQL the tables are then VACUUMed and
+   articles are written, as in an ingest; the daily totals, the events' listed records and (PostgreSQL) the
+   events' words are then computed once. On PostgreSQL the tables are then VACUUMed and
    ANALYZEd, as autovacuum does to tables that grew (its visibility map lets index-only scans
    skip the rows).
    Ingest-only tables (sources, MinHash) are not copied.
@@ -42,7 +42,7 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from sitrep.store import Store, daily, event_words
+from sitrep.store import Store, daily, event_words, listing
 from sitrep.store.schema import (articles, claimant_words, events, figures, mention_weapons, merges, mentions,
                                  places)
 from sitrep.web.app import create_app
@@ -165,6 +165,7 @@ def replicate(base: str, db: str, wanted: int) -> None:
         with store.engine.begin() as conn:  # what the store keeps as it writes, made once for the copies
             daily.rebuild(conn)
             event_words.rebuild(conn)
+            listing.rebuild(conn)
         if store.dialect == "postgresql":  # VACUUM cannot run inside a transaction
             with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.exec_driver_sql("VACUUM ANALYZE")

@@ -15,7 +15,8 @@ import sqlalchemy as sa
 
 from conftest import BACKENDS, new_database
 from sitrep import service
-from sitrep.store import Store, queries
+from sitrep.store import Store, listing, queries
+from sitrep.store.schema import event_listings
 from sitrep.web import schemas, views
 from sitrep.web.app import create_app
 from test_api import Api, _expected_stats, unlisted
@@ -151,8 +152,33 @@ def test_list_pages_are_the_export_records(world, sort):
     schemas.EventPage.model_validate({"total": len(exported), "total_exact": True, "items": items})
 
 
+def test_events_without_a_kept_record_are_listed_from_their_rows(world):
+    exported = {e["id"]: e for e in world["events"]}
+    with world["store"].engine.begin() as conn:
+        conn.execute(event_listings.delete())
+    try:
+        items = world["api"].get("/api/events", limit=10, sort="-sources").json()["items"]
+        assert len(items) == 10 and all(unlisted(item) == exported[item["id"]] for item in items)
+    finally:
+        _relist(world["store"])
+
+
+def _relist(store: Store) -> None:
+    with store.engine.begin() as conn:
+        listing.rebuild(conn)
+
+
 def test_lists_give_the_first_mentions_of_an_event_and_count_them_all(world, monkeypatch):
-    monkeypatch.setattr(views, "LIST_MENTIONS", 1)
+    monkeypatch.setattr(listing, "LIST_MENTIONS", 1)
+    _relist(world["store"])  # the listed records are kept: made again with one mention each
+    try:
+        _first_mentions_listed(world)
+    finally:
+        monkeypatch.undo()
+        _relist(world["store"])
+
+
+def _first_mentions_listed(world) -> None:
     items = world["api"].get("/api/events", limit=10, sort="-sources").json()["items"]
     big = next(e for e in items if e["n_mentions"] > 1)
     whole = world["api"].get(f"/api/events/{big['id']}").json()["event"]
@@ -196,6 +222,7 @@ def test_stats_are_the_sums_over_the_matching_events(world):
 def test_answers_escape_what_could_open_markup():
     from sitrep.web.app import SafeJSONResponse
     value = {"<b>": ["a & b", "</script>", "line\u2028para\u2029", "plain"]}
-    body = SafeJSONResponse(value).body.decode("utf-8")
-    assert not any(c in body for c in "<>&\u2028\u2029")
-    assert json.loads(body) == value
+    for content in (value, views.JSONText(listing.dumps(value))):  # a dict, or JSON written already
+        body = SafeJSONResponse(content).body.decode("utf-8")
+        assert not any(c in body for c in "<>&\u2028\u2029")
+        assert json.loads(body) == value

@@ -1,17 +1,23 @@
-"""What the store keeps for the API as it writes — the daily totals (``store.daily``) and, on
-PostgreSQL, the events' words (``store.event_words``) — stays equal to what it sums up, on both
+"""What the store keeps for the API as it writes — the daily totals (``store.daily``), the
+events' listed records (``store.listing``) and, on PostgreSQL, the events' words
+(``store.event_words``) — stays equal to what it sums up, on both
 backends: after an ingest and its merges, after an unmerge and after an older store is
 upgraded."""
 from __future__ import annotations
+
+import json
 
 import pytest
 import sqlalchemy as sa
 
 from sitrep import service
 from sitrep.merge import unmerge
-from sitrep.store import Store, daily, event_words, queries
+from sitrep.store import Store, daily, event_words, listing, queries
 from sitrep.store.queries import EventFilter
-from sitrep.store.schema import claimant_words, events, mentions, stat_events, stat_figures
+from sitrep.store.schema import claimant_words, event_listings, events, mentions, stat_events, stat_figures
+from sitrep.web import views
+from sitrep.web.app import create_app
+from test_api import Api
 from test_merge import REPORT_A, REPORT_B, stores  # noqa: F401  (stores: the fixture)
 
 pytestmark = pytest.mark.slow  # ingests of the seeds
@@ -44,7 +50,8 @@ def assert_kept(store: Store) -> None:
     """The kept rows are those a rebuild makes, and the answers read off them (statistics,
     counts, pages) those counted from the events."""
     with store.engine.connect() as conn:
-        kept = (_table(conn, stat_events), _table(conn, stat_figures), _words(conn))
+        kept = (_table(conn, stat_events), _table(conn, stat_figures), _words(conn),
+                _table(conn, event_listings))
         assert kept[0], "no daily totals at all"
         for flt in _filters(conn):
             assert queries.events_per_day(conn, flt) == queries.events_per_day_counted(conn, flt), flt
@@ -58,7 +65,9 @@ def assert_kept(store: Store) -> None:
     with store.engine.connect() as conn:
         daily.rebuild(conn)
         event_words.rebuild(conn)
-        assert (_table(conn, stat_events), _table(conn, stat_figures), _words(conn)) == kept
+        listing.rebuild(conn)
+        assert (_table(conn, stat_events), _table(conn, stat_figures), _words(conn),
+                _table(conn, event_listings)) == kept
         conn.rollback()
 
 
@@ -70,12 +79,26 @@ def _two_reports(tmp_path) -> str:
     return str(folder)
 
 
+def _stats_now(store: Store, flt: EventFilter) -> dict:
+    with store.engine.connect() as conn:
+        return json.loads(views._stats_text(conn, flt))
+
+
 def test_totals_follow_ingests_and_unmerges(corpus, stores, tmp_path):  # noqa: F811
     store = stores("totals")
     service.ingest(store, [str(corpus / "seeds")])
     assert_kept(store)
-    service.ingest(store, [_two_reports(tmp_path)])  # a second merge, joining stored events
-    assert_kept(store)
+    api = Api(create_app(store.url))  # keeps its answers of /api/stats until the totals change
+    try:
+        before = api.get("/api/stats").json()
+        assert before == _stats_now(store, EventFilter())
+        service.ingest(store, [_two_reports(tmp_path)])  # a second merge, joining stored events
+        assert_kept(store)
+        after = api.get("/api/stats").json()
+        assert after == _stats_now(store, EventFilter()) and after["total"] > before["total"]
+        assert api.get("/api/stats", type="attack").json() == _stats_now(store, EventFilter(type="attack"))
+    finally:
+        api.close()
     with store.engine.connect() as conn:
         shared = conn.execute(sa.select(mentions.c.id).where(mentions.c.event_id.in_(
             sa.select(mentions.c.event_id).group_by(mentions.c.event_id).having(sa.func.count() > 1)))
@@ -90,18 +113,21 @@ def test_an_older_store_gets_its_totals_on_open(corpus, stores):  # noqa: F811
     store = stores("older")
     service.ingest(store, [str(corpus / "seeds")])
     with store.engine.begin() as conn:
-        expected = (_table(conn, stat_events), _table(conn, stat_figures), _words(conn))
-        for name in ("stat_events", "stat_figures") + (("event_words",) if store.dialect == "postgresql" else ()):
+        expected = (_table(conn, stat_events), _table(conn, stat_figures), _words(conn), _table(conn, event_listings))
+        for name in ("stat_events", "stat_figures", "event_listings") + (
+                ("event_words",) if store.dialect == "postgresql" else ()):
             conn.exec_driver_sql(f"DROP TABLE {name}")
     again = Store(store.url)
     try:
         with again.engine.connect() as conn:
-            assert (_table(conn, stat_events), _table(conn, stat_figures), _words(conn)) == expected
+            assert expected[3]
+            assert (_table(conn, stat_events), _table(conn, stat_figures), _words(conn),
+                    _table(conn, event_listings)) == expected
     finally:
         again.close()
 
 
-def test_one_word_is_searched_in_the_events_words_as_in_their_articles(corpus, stores):  # noqa: F811
+def test_one_word_is_searched_in_the_events_words_as_in_their_articles(corpus, stores, monkeypatch):  # noqa: F811
     store = stores("words")
     service.ingest(store, [str(corpus / "seeds")])
     if store.dialect != "postgresql":
@@ -117,13 +143,28 @@ def test_one_word_is_searched_in_the_events_words_as_in_their_articles(corpus, s
                 by_events = queries._pg_event_words_condition(terms)
                 assert set(conn.execute(sa.select(events.c.id).where(by_events.among)).scalars()) == found, word
                 assert set(conn.execute(sa.select(events.c.id).where(by_events.each)).scalars()) == found, word
+            _pages_alike(conn, EventFilter(q=word), monkeypatch)
+
+
+def _pages_alike(conn: sa.Connection, flt: EventFilter, monkeypatch) -> None:
+    """PostgreSQL reads a page of one word's events three ways by how many match (gathered,
+    from a hash, event by event): each gives the page of the plain query."""
+    conds = [c.among for c in queries.filter_conditions(conn, flt)]
+    for sort in ("-date", "-sources"):
+        plain = sa.select(events.c.id).where(*conds).order_by(*queries.order_by(sort)).limit(7).offset(2)
+        expected = list(conn.execute(plain).scalars())
+        for gather, cap in ((queries.PG_GATHER, queries.TOTAL_CAP), (0, queries.TOTAL_CAP), (0, 0)):
+            monkeypatch.setattr(queries, "PG_GATHER", gather)
+            found = queries.find_events(conn, flt, sort, limit=7, offset=2, cap=cap)
+            assert found.ids == expected, (flt, sort, gather, cap)
+    monkeypatch.undo()
 
 
 def test_a_cut_off_first_fill_is_made_again_on_the_next_open(stores, tmp_path):  # noqa: F811
     # SQLite commits CREATE TABLE at once: tables that exist empty must not count as filled
     store = stores("cut")
     service.ingest(store, [_two_reports(tmp_path)])
-    kept = (stat_events, stat_figures, claimant_words)
+    kept = (stat_events, stat_figures, claimant_words, event_listings)
     with store.engine.begin() as conn:
         expected = [_table(conn, t) for t in kept]
         for table in kept:
@@ -131,7 +172,7 @@ def test_a_cut_off_first_fill_is_made_again_on_the_next_open(stores, tmp_path): 
     again = Store(store.url)
     try:
         with again.engine.connect() as conn:
-            assert expected[0] and expected[2] and [_table(conn, t) for t in kept] == expected
+            assert expected[0] and expected[2] and expected[3] and [_table(conn, t) for t in kept] == expected
     finally:
         again.close()
 
@@ -150,3 +191,9 @@ def test_absurd_figures_saturate_the_sums_instead_of_stopping_the_merge(stores, 
         launched = conn.execute(sa.select(stat_figures.c.value).where(
             stat_figures.c.kind == "launched", stat_figures.c.country == "")).scalars().all()
     assert launched == [2 ** 63 - 1]
+
+
+def test_a_number_json_cannot_hold_is_written_as_null_in_a_listed_record():
+    record = {"lat": float("nan"), "places": [{"lon": float("inf")}, {"lon": 30.5}], "title": "Kyiv"}
+    assert json.loads(listing.dumps(record)) == {"lat": None, "places": [{"lon": None}, {"lon": 30.5}],
+                                                 "title": "Kyiv"}

@@ -124,10 +124,10 @@ def _write(conn: sa.Connection, clusters: list[Cluster], old_of: dict[str, str],
     held = Counter(old_of.values())
     written = [c for c in clusters if not _unchanged(c, old_of, held, affected)]
     founded = [(c.id, c.event) for c in written if c.id not in affected]
-    rows.create_many(conn, founded)
+    rows.create_many(conn, founded, totals=False)  # date_many sums the days of all written
     summary.founded = len(founded)
     placed = [(m["id"], c.id, c.verdicts[m["id"]].score, c.verdicts[m["id"]].reason) for c in written for m in c.members]
-    rows.assign_many(conn, placed)
+    rows.assign_many(conn, placed, totals=False)
     summary.joined = sum(m in new_ids and reason != "founded the event" for m, _, _, reason in placed)
     rows.date_many(conn, [(c.id, c.event["date"], c.event["date_precision"]) for c in written])
     rows.count_sources_many(conn, [c.id for c in written])  # once every report is where it goes

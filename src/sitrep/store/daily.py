@@ -9,12 +9,13 @@ a date with at most ten characters, which the day key decides alone.
 """
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 from collections.abc import Iterable
 
 import sqlalchemy as sa
 
-from sitrep.store.schema import ALL_PLACES, events, figures, places, stat_events, stat_figures
+from sitrep.store.schema import ALL_PLACES, events, figures, places, stat_events, stat_figures, stat_version
 from sitrep.store.turns import take_turn
 
 STAT_KINDS = ("launched", "intercepted")
@@ -83,7 +84,22 @@ def rebuild(conn: sa.Connection) -> None:
     _recompute(conn, sa.true(), sa.true(), sa.true())
 
 
+def version(conn: sa.Connection) -> str | None:
+    """The totals' current token (``schema.stat_version``): a new one with every change, None
+    before the first."""
+    return conn.execute(sa.select(stat_version.c.token).where(stat_version.c.id == 1)).scalar()
+
+
+def new_version(conn: sa.Connection) -> None:
+    """Give the totals a new token (``version``)."""
+    # random, not counted: a store made again from nothing must not repeat an old token
+    token = uuid.uuid4().hex
+    if conn.execute(stat_version.update().where(stat_version.c.id == 1).values(token=token)).rowcount == 0:
+        conn.execute(stat_version.insert().values(id=1, token=token))
+
+
 def _recompute(conn: sa.Connection, which_events: sa.ColumnElement, *which_rows: sa.ColumnElement) -> None:
+    new_version(conn)
     conn.execute(stat_events.delete().where(which_rows[0]))
     conn.execute(stat_figures.delete().where(which_rows[1]))
     info = {r[0]: (day_key(r[1]), r[2]) for r in conn.execute(sa.select(events.c.id, events.c.date, events.c.type)

@@ -7,7 +7,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from sitrep.store import articles as article_rows
-from sitrep.store import daily, event_words
+from sitrep.store import daily, event_words, listing
 from sitrep.store import events as event_rows
 from sitrep.store import mentions as mention_rows
 from sitrep.store import schema, upgrade
@@ -111,6 +111,7 @@ class Store:
             mention_rows.insert_many(conn, placed)
             daily.refresh_events(conn, [m.event_id for m in placed])  # mentions come unplaced from an ingest
             event_words.refresh(conn, [m.event_id for m in placed])
+            listing.refresh(conn, [m.event_id for m in placed])
 
     def add_source(self, source: str, digest: str, article_id: str) -> None:
         with self.engine.begin() as conn:
@@ -161,3 +162,4 @@ class Store:
                 event_rows.count_sources(conn, event_id)
             daily.refresh_events(conn, left + [m.event_id for m in mentions])
             event_words.refresh(conn, left + [m.event_id for m in mentions])
+            listing.refresh(conn, left + [m.event_id for m in mentions])

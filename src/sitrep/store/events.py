@@ -7,7 +7,7 @@ from datetime import date as day
 
 import sqlalchemy as sa
 
-from sitrep.store import daily, event_words
+from sitrep.store import daily, event_words, listing
 from sitrep.store.mentions import iter_rows as mention_rows_of
 from sitrep.store.schema import (CLAIMANT_WORD, articles, claimant_words, event_aliases, events, figures,
                                  mention_weapons, merges, mentions, places, unmerges)
@@ -268,6 +268,7 @@ def unmerge(conn: sa.Connection, mention_id: str) -> str | None:
     count_sources(conn, left)
     daily.refresh_events(conn, [left])
     event_words.refresh(conn, [left])
+    listing.refresh(conn, [left])
     return left
 
 
@@ -311,6 +312,7 @@ def delete(conn: sa.Connection, event_id: str, into: str | None = None) -> None:
     conn.execute(events.delete().where(events.c.id == event_id))
     daily.refresh_dates(conn, gone)
     event_words.refresh(conn, [event_id])
+    listing.refresh(conn, [event_id])
     if into is None:
         return
     conn.execute(event_aliases.update().where(event_aliases.c.event_id == event_id).values(event_id=into))
@@ -338,14 +340,16 @@ def taken_ids(conn: sa.Connection, ids: list[str]) -> set[str]:
     return out
 
 
-def create_many(conn: sa.Connection, founded: list[tuple[str, dict]]) -> None:
-    """Found events (id, the event's type, subtype and date), their seqs in this order."""
+def create_many(conn: sa.Connection, founded: list[tuple[str, dict]], totals: bool = True) -> None:
+    """Found events (id, the event's type, subtype and date), their seqs in this order.
+    ``totals=False`` leaves their days' daily totals to the caller (a merge: ``date_many``)."""
     if not founded:
         return
     take_turn(conn, events)
     conn.execute(_FOUND, [{"id": event_id, "type": e["type"], "subtype": e["subtype"], "date": e["date"],
                            "date_precision": e["date_precision"]} for event_id, e in founded])
-    daily.refresh_dates(conn, {e["date"] for _, e in founded})
+    if totals:
+        daily.refresh_dates(conn, {e["date"] for _, e in founded})
 
 
 # the seq is read inside the INSERT (as ``create`` does), never before it
@@ -369,9 +373,11 @@ def _names_of_many(conn: sa.Connection, mention_ids: list[str]) -> dict[str, lis
     return out
 
 
-def assign_many(conn: sa.Connection, placed: list[tuple[str, str, float, str]]) -> None:
+def assign_many(conn: sa.Connection, placed: list[tuple[str, str, float, str]], totals: bool = True) -> None:
     """Put many (mention id, event id, score, reason) in their events; ``events.sources`` is
-    left to the caller (``count_sources_many`` once the moves are done)."""
+    left to the caller (``count_sources_many`` once the moves are done), and with
+    ``totals=False`` the daily totals too: a merge recomputes the days of every event it writes
+    once (``date_many``), and an event it empties goes (``delete``, which recomputes its day)."""
     if not placed:
         return
     now = _events_of(conn, [m for m, *_ in placed])
@@ -385,7 +391,8 @@ def assign_many(conn: sa.Connection, placed: list[tuple[str, str, float, str]]) 
         for part in _chunks(words):
             conn.execute(claimant_words.insert(), part)
         changed = {now.get(r["mention"]) for r in moving} | {r["event"] for r in moving}
-        daily.refresh_events(conn, changed)
+        if totals:
+            daily.refresh_events(conn, changed)
         event_words.refresh(conn, changed)
     conn.execute(merges.delete().where(merges.c.mention_id == sa.bindparam("mention")),
                  [{"mention": m} for m, *_ in placed])
@@ -419,5 +426,8 @@ def date_many(conn: sa.Connection, dated: list[tuple[str, str | None, str]]) -> 
 
 
 def count_sources_many(conn: sa.Connection, event_ids: list[str]) -> None:
+    """Recount these events' sources and rebuild their listed records (``store.listing``): a
+    merge calls it once every report is where it goes and every event has its date."""
     if event_ids:
         conn.execute(_COUNT_ONE, [{"event": e} for e in event_ids])
+        listing.refresh(conn, event_ids)

@@ -7,7 +7,6 @@ it relies on, the word index included, are part of the schema (``store.schema``)
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, fields, replace
 from typing import NamedTuple
 
@@ -174,9 +173,12 @@ def _pg_event_words_condition(terms: list[str]) -> Condition:
     """Events whose words (``event_words``, GIN-indexed) hold the one word: read off one index,
     each event once, so that a capped count stops after enough of them."""
     table = event_words.TABLE
-    ids = sa.select(table.c.event_id).where(table.c.words.op("@@")(_pg_query(terms)))
-    return Condition(events.c.id.in_(ids), ids.where(table.c.event_id == events.c.id).exists(), ids, leads=True,
-                     unique=True)
+    matches = table.c.words.op("@@")(_pg_query(terms))
+    ids = sa.select(table.c.event_id).where(matches)
+    # event by event: a scalar subquery, which PostgreSQL cannot turn into a hash of every match
+    # (as it does an EXISTS: the whole table read for a common word)
+    each = sa.select(matches).where(table.c.event_id == events.c.id).scalar_subquery().is_(sa.true())
+    return Condition(events.c.id.in_(ids), each, ids, leads=True, unique=True)
 
 
 def _pg_text_condition(terms: list[str]) -> Condition:
@@ -332,20 +334,60 @@ def find_events(conn: sa.Connection, flt: EventFilter, sort: str = "-date", limi
     event by event where most events pass, or from the matches collected at once where few do."""
     cap = TOTAL_CAP if cap is None else cap
     conds = filter_conditions(conn, flt)
-    counted = _count_from_totals(conn, flt) if conds and _from_totals(flt) else _count(conn, conds, cap)
+    counted = _count_from_totals(conn, flt) if conds and from_totals(flt) else _count(conn, conds, cap)
     exact = counted <= cap
     total = counted if exact else cap
     if (exact and offset >= total) or limit == 0:
         return Found(total, exact, [])
     walk = _walk(conn, flt, sort, counted, offset + limit)
+    pg_where = _pg_page_where(conn, conds, counted, cap)
     if walk:
         where = [c.each for c in conds]
+    elif pg_where is not None:
+        where = pg_where
     elif _country_first(conn, flt):
         where = [_UNINDEXED_TYPE == flt.type] + [c.among for c in filter_conditions(conn, replace(flt, type=None))]
     else:
         where = [c.among for c in conds]
     page = sa.select(events.c.id).where(*where).order_by(*order_by(sort)).limit(limit).offset(offset)
     return Found(total, exact, [r[0] for r in conn.execute(page)])
+
+
+# PostgreSQL: a filter with a condition read off another table's index (places, weapons,
+# claimants, words), matching at most this many events, gives the page from their ids gathered
+# first (one array, each event then found by its key); its planner, which expects thousands
+# (or, of a word, a few hundred), would rather walk the sort's index testing each event (19,000
+# attacks tested for the 90 in the US) or scan every event.
+PG_GATHER = 2000
+
+
+def _gathered(ids: sa.Select) -> sa.ColumnElement:
+    """``events.id`` among the ids one query gives, gathered into an array first."""
+    array = ids.with_only_columns(sa.func.array_agg(ids.selected_columns[0])).correlate(None).scalar_subquery()
+    # coalesce: ANY takes the array (not the subquery's rows), and none gathered is no array
+    return events.c.id == sa.any_(sa.func.coalesce(array, sa.text("'{}'")))
+
+
+def _pg_page_where(conn: sa.Connection, conds: list[Condition], counted: int,
+                   cap: int) -> list[sa.ColumnElement] | None:
+    """How PostgreSQL finds a page: few matches of a filter with a condition on another table,
+    gathered into an array first (each event then found by its key: ~5 us a key); one condition
+    alone gathers off its own index. A word of the events' words (one condition), whose matches
+    the planner always expects to be a few hundred: up to the count's ``cap``, gathered into a
+    hash (off the GIN index: ~2 us a match) that a walk in ``sort`` order asks; more, a walk
+    testing each event's own words (detoasted: ~0.1 ms an event, and few are tested before a page
+    is full). ``None``: left to the planner."""
+    if conn.dialect.name != "postgresql" or not any(c.ids is not None for c in conds):
+        return None
+    if counted <= PG_GATHER:
+        one = len(conds) == 1
+        return [_gathered(conds[0].ids if one else sa.select(events.c.id).where(*(c.among for c in conds)))]
+    cond = conds[0]
+    if len(conds) == 1 and cond.unique and counted <= cap:  # IS TRUE: not a semi-join, a hashed subplan
+        return [cond.among.is_(sa.true())]
+    if len(conds) == 1 and cond.unique:  # the commonest words: few events pass before a page is full
+        return [cond.each]
+    return None
 
 
 # SQLite: "+" keeps a column's indexes out of a term (https://sqlite.org/optoverview.html)
@@ -474,12 +516,12 @@ def _day_order(item: tuple[tuple, int]) -> tuple:
 _KEPT_BY_DAY = frozenset({"since", "until", "type", "country"})
 
 
-def _from_totals(flt: EventFilter) -> bool:
+def from_totals(flt: EventFilter) -> bool:
     return all(getattr(flt, f.name) is None for f in fields(flt) if f.name not in _KEPT_BY_DAY)
 
 
 def _totals_where(table: sa.Table, flt: EventFilter) -> list[sa.ColumnElement]:
-    """``filter_conditions`` of a filter ``_from_totals`` takes, on a table of daily totals."""
+    """``filter_conditions`` of a filter ``from_totals`` takes, on a table of daily totals."""
     where = [table.c.country == (flt.country or ALL_PLACES)]
     if flt.since:
         where.append(table.c.day >= flt.since)
@@ -505,7 +547,7 @@ def _totals(conn: sa.Connection, table: sa.Table, flt: EventFilter, keys: tuple[
 
 
 def events_per_day(conn: sa.Connection, flt: EventFilter) -> list[dict]:
-    if _from_totals(flt):
+    if from_totals(flt):
         return _totals(conn, stat_events, flt, ("type",), "count", stat_events.c.n)
     return events_per_day_counted(conn, flt)
 
@@ -524,7 +566,7 @@ def _unit_family(column: sa.Column) -> sa.ColumnElement:
 def figures_per_day(conn: sa.Connection, flt: EventFilter) -> list[dict]:
     """Per day, unit family and kind (launched, intercepted): the sum over events of the
     largest value any claim about the event gives."""
-    if _from_totals(flt):
+    if from_totals(flt):
         return _totals(conn, stat_figures, flt, ("unit", "kind"), "value", stat_figures.c.value)
     return figures_per_day_counted(conn, flt)
 

@@ -171,6 +171,8 @@ sa.Index("ix_read_events_latest", UNDATED, events.c.date.desc(), events.c.seq)
 sa.Index("ix_read_events_earliest", UNDATED, events.c.date, events.c.seq)
 sa.Index("ix_read_events_sources", events.c.sources.desc(), UNDATED, events.c.date.desc(), events.c.seq)
 sa.Index("ix_read_events_type_latest", events.c.type, UNDATED, events.c.date.desc(), events.c.seq)
+sa.Index("ix_read_events_type_sources", events.c.type, events.c.sources.desc(), UNDATED, events.c.date.desc(),
+         events.c.seq)
 sa.Index("ix_read_events_date_type", events.c.date, events.c.type)  # daily counts, read in order
 # a type among the events another filter collects, in id order (PostgreSQL merges the two indexes)
 sa.Index("ix_read_events_type_id", events.c.type, events.c.id)
@@ -202,6 +204,23 @@ stat_figures = sa.Table(
 )
 sa.Index("ix_read_stat_figures", stat_figures.c.country, stat_figures.c.day, stat_figures.c.unit,
          stat_figures.c.kind, stat_figures.c.type, stat_figures.c.value)
+
+# Each event as a list of events gives it (``store.listing``: the export record with its first
+# mentions), as JSON text, kept as the event and its reports change: a page of events reads 50
+# short rows instead of every report of its events (the most reported have hundreds).
+event_listings = sa.Table(
+    "event_listings", metadata,
+    sa.Column("event_id", ID, primary_key=True),
+    sa.Column("record", sa.Text, nullable=False),
+)
+
+# A token the daily totals get anew whenever any of them is recomputed (one row): a reader that
+# keeps an answer made from them knows by it whether the answer still holds.
+stat_version = sa.Table(
+    "stat_version", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("token", sa.String(32), nullable=False),
+)
 
 # Why each mention joined its event: kept so a wrong merge can be understood and undone.
 # Each lower-cased word of a claimant (of a mention or one of its figures) beside the event of

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from sitrep.store import daily, event_words
+from sitrep.store import daily, event_words, listing
 from sitrep.store import events as event_rows
 from sitrep.store.schema import claimant_words, mention_weapons, mentions
 
@@ -64,9 +64,14 @@ def _claimants_unfilled(conn: sa.Connection) -> bool:
 
 
 def fill_new_tables(conn: sa.Connection) -> None:
-    """Fill the tables kept from others (``claimant_words``, the daily totals) where a store
-    has what they are made of but not them: new to it, or a first fill cut off."""
+    """Fill the tables kept from others (``claimant_words``, the daily totals, the listed
+    records) where a store has what they are made of but not them: new to it, or a first fill
+    cut off."""
     if _claimants_unfilled(conn):
         event_rows.index_all_claimants(conn)
     if daily.unfilled(conn):
         daily.rebuild(conn)
+    if daily.version(conn) is None:  # a store from before the token: one, so that answers can be kept
+        daily.new_version(conn)
+    if listing.unfilled(conn):
+        listing.rebuild(conn)

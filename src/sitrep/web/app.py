@@ -8,18 +8,18 @@ browser can take any of it for markup.
 """
 from __future__ import annotations
 
-import json
 import logging
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
+import sqlalchemy as sa
 from fastapi import FastAPI, Path, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from sitrep.store import Store
+from sitrep.store import Store, listing
 from sitrep.web import schemas, views
 from sitrep.web.assets import Assets
 from sitrep.web.pages import add_page_routes
@@ -47,7 +47,7 @@ class SafeJSONResponse(JSONResponse):
     """UTF-8 JSON with the characters that could open markup escaped."""
 
     def render(self, content: Any) -> bytes:
-        text = json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        text = content if isinstance(content, views.JSONText) else listing.dumps(content)
         for char, escaped in _HTML_SAFE:
             text = text.replace(char, escaped)
         return text.encode("utf-8")
@@ -93,6 +93,8 @@ def _add_event_routes(app: FastAPI, store: Store) -> None:
 
 
 def _add_other_routes(app: FastAPI, store: Store) -> None:
+    kept = views.StatsKept()  # answers of /api/stats while the daily totals stay as they were
+
     @app.get("/api/articles/{article_id}", response_model=schemas.Article, responses=NOT_FOUND, tags=["articles"],
              summary="One article with its cleaned text")
     def get_article(article_id: ID) -> SafeJSONResponse:
@@ -110,7 +112,17 @@ def _add_other_routes(app: FastAPI, store: Store) -> None:
         are summed over the day's events. Missile kinds count together as `missile`. A day is
         the event's date, or the first day of its range; `day` is null for events dated to a
         month or not at all."""
-        return _answer(views.stats(store, params.to_filter()))
+        return _answer(views.stats(store, params.to_filter(), kept))
+
+
+def _one_process(dbapi_conn, _record) -> None:
+    """PostgreSQL: no parallel workers for the API's queries. A page reads tens of rows; starting
+    workers for it (which PostgreSQL plans for a semi-join walked in date order) cost 10-20 ms
+    before the first row on a busy machine, more than the workers saved."""
+    cur = dbapi_conn.cursor()
+    cur.execute("SET max_parallel_workers_per_gather = 0")
+    cur.close()
+    dbapi_conn.commit()  # psycopg opened a transaction for the SET; the setting is the session's
 
 
 def create_app(db: str | None = None, assets: Assets | None = None) -> FastAPI:
@@ -118,6 +130,9 @@ def create_app(db: str | None = None, assets: Assets | None = None) -> FastAPI:
     the pages' browser files from ``assets`` (default: ``$SITREP_ASSETS`` or ./node_modules)."""
     assets = assets or Assets.locate()
     store = Store(db)
+    if store.dialect == "postgresql":
+        sa.event.listen(store.engine, "connect", _one_process)
+        store.engine.dispose()  # the connection that opened the store has not had it
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
