@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from sitrep.geo import (Gazetteer, actor_mentions, cues, fold, geoparse, katottg, resolve_name,
-                        salience, skeleton)
+from sitrep.geo import (Gazetteer, actor_mentions, build, cues, fold, geoparse, katottg,
+                        resolve_name, salience, skeleton)
 from sitrep.geo.gazetteer import _is_current
-from sitrep.geo.tokens import tokenize
+from sitrep.geo.tokens import sentences, tokenize
 from sitrep.model import Place
 
 SEEDS = {
@@ -450,6 +450,37 @@ def test_a_final_s_is_possessive_only_before_an_apostrophe():
     assert [(t.text, t.possessive) for t in tokenize("near Kyiv's edge")][1] == ("Kyiv", True)
 
 
+def test_tokens_carry_offsets_case_and_possessives():
+    text = "In Kyiv’s west, 2,5 km from Chasiv-Yar's edge: STOP 12.\nBelarus'"
+    got = [(t.text, text[t.start:t.end], t.capitalised, t.lower, t.possessive)
+           for t in tokenize(text)]
+    assert got == [("In", "In", True, "in", False), ("Kyiv", "Kyiv", True, "kyiv", True),
+                   ("west", "west", False, "west", False), ("2,5", "2,5", False, "2,5", False),
+                   ("km", "km", False, "km", False), ("from", "from", False, "from", False),
+                   ("Chasiv-Yar", "Chasiv-Yar", True, "chasiv-yar", True),
+                   ("edge", "edge", False, "edge", False), ("STOP", "STOP", True, "stop", False),
+                   ("12", "12", False, "12", False), ("Belarus", "Belarus", True, "belarus", True)]
+    assert tokenize("") == [] and tokenize(" , ") == []
+
+
+def test_sentences_end_at_punctuation_before_a_capital_or_at_line_breaks():
+    text = "Shelling hit Kyiv. Then St. Petersburg! \"Quiet\" now.\n\nSumy next"
+    parts = [text[a:b] for a, b in sentences(text)]
+    assert parts == ["Shelling hit Kyiv.", "Then St. Petersburg!", "\"Quiet\" now.", "Sumy next"]
+
+
+def test_key_sets_hold_every_key_and_turn_away_the_rest(gaz):
+    conn = sqlite3.connect(gaz.path)
+    names = [row[0] for row in conn.execute("SELECT key FROM name ORDER BY random() LIMIT 3000")]
+    skeys = [row[0] for row in conn.execute("SELECT skey FROM skel ORDER BY random() LIMIT 3000")]
+    conn.close()
+    assert all(key in gaz._keyset("name") for key in names)
+    assert all(key in gaz._keyset("skel") for key in skeys)
+    made_up = [f"qzx{n}vw" for n in range(200)]
+    assert sum(key in gaz._keyset("name") for key in made_up) <= 2  # a hash may collide
+    assert gaz.exact("Qzxvwplain") == () and gaz.variants("Qzxvwplain") == []
+
+
 def test_salience_counts_come_without_the_salience_prior(gaz, monkeypatch, tmp_path, capsys):
     news = tmp_path / "news.jsonl"
     news.write_text('{"id": "a", "text": "Damage to a school in Pavlivka."}\n\n'
@@ -510,5 +541,5 @@ def test_build_is_atomic_and_reopens(tmp_path):
     opened = Gazetteer.open(target)
     assert target.is_file() and _is_current(target)
     assert [p.name for p in target.parent.iterdir()] == ["gazetteer.sqlite"]
-    assert opened.meta()["schema"] == "2"
+    assert opened.meta()["schema"] == str(build.SCHEMA_VERSION)
     assert Gazetteer.open(target) is opened

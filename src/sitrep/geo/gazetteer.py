@@ -1,14 +1,17 @@
 """The offline gazetteer: one indexed SQLite file, opened once per process.
 
 ``Gazetteer.open()`` finds the file (``$SITREP_GAZETTEER`` or
-``~/.cache/sitrep/gazetteer-v1.sqlite``), builds it when it is missing or was built from other
-data, and returns a shared, picklable handle (a pickle carries only the path).
+``~/.cache/sitrep/gazetteer-v<schema>.sqlite``), builds it when it is missing or was built
+from other data, and returns a shared, picklable handle (a pickle carries only the path).
 """
 from __future__ import annotations
 
 import os
 import sqlite3
+import sys
 import threading
+from array import array
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -17,7 +20,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from sitrep.geo import build, lexicon
-from sitrep.geo.variants import fold, similar, skeleton
+from sitrep.geo.variants import fold, skeleton
 
 _OPENED: dict[str, Gazetteer] = {}
 _OPEN_LOCK = threading.Lock()
@@ -83,6 +86,21 @@ def _is_current(path: Path) -> bool:
             and meta.get("data") == build.expected_data_version())
 
 
+class _KeySet:
+    """The hashes of a table's keys (see ``build.hashes_blob``): "no" for a key not there is
+    certain, "maybe" costs a query (a few microseconds against tens for the query)."""
+
+    def __init__(self, blob: bytes) -> None:
+        self._hashes = array("I", blob)
+        if sys.byteorder != "little":
+            self._hashes.byteswap()
+
+    def __contains__(self, key: str) -> bool:
+        wanted = build.key_hash(key)
+        at = bisect_left(self._hashes, wanted)
+        return at < len(self._hashes) and self._hashes[at] == wanted
+
+
 class Gazetteer:
     """Name lookups against the gazetteer file. Use ``Gazetteer.open()``."""
 
@@ -95,6 +113,7 @@ class Gazetteer:
         self._prefix_cache: dict[tuple[str, tuple[str, ...]], list[str]] = {}
         # entries by code: a few hundred codes, and the capital query scans a country's towns
         self._code_cache: dict[tuple[str, tuple[object, ...]], Candidate | None] = {}
+        self._keysets: dict[str, _KeySet] = {}
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None) -> Gazetteer:
@@ -122,6 +141,15 @@ class Gazetteer:
             self._local.conn = conn
         return conn
 
+    def _keyset(self, kind: str) -> _KeySet:
+        """The key hashes of table ``kind`` ("name" or "skel"), read once (a few MB)."""
+        keys = self._keysets.get(kind)
+        if keys is None:
+            row = self._conn().execute(
+                "SELECT hashes FROM keyset WHERE kind = ?", (kind,)).fetchone()
+            keys = self._keysets[kind] = _KeySet(row[0])
+        return keys
+
     def meta(self) -> dict[str, str]:
         return dict(self._conn().execute("SELECT key, value FROM meta").fetchall())
 
@@ -146,7 +174,7 @@ class Gazetteer:
         if cached is None:
             rows = self._conn().execute(
                 f"SELECT {_COLUMNS}, n.source FROM name n JOIN place p ON p.id = n.place "
-                "WHERE n.key = ?", (key,)).fetchall()
+                "WHERE n.key = ?", (key,)).fetchall() if key in self._keyset("name") else ()
             cached = tuple(Candidate(*row) for row in rows)
             if len(self._exact_cache) > _CACHE_LIMIT:
                 self._exact_cache.clear()
@@ -165,7 +193,7 @@ class Gazetteer:
 
     def _variants(self, name: str) -> list[Candidate]:
         skey = skeleton(name)
-        if not skey:
+        if not skey or skey not in self._keyset("skel"):
             return []
         minimum = float(lexicon.load("variants")["min_similarity"])
         # forms first, places only for the forms alike enough: a short skeleton is shared by
@@ -173,8 +201,9 @@ class Gazetteer:
         rows = self._conn().execute(
             "SELECT s.key, s.place FROM skel s WHERE s.skey = ?", (skey,)).fetchall()
         scores: dict[int, float] = {}
+        query = fold(name)
         for key, place in rows:
-            score = similar(name, key)
+            score = fuzz.ratio(query, key)  # ``similar``: the build stored the forms folded
             if score >= minimum and (place not in scores or scores[place] < score):
                 scores[place] = score
         places = self._places(list(scores))
