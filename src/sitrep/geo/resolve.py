@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sitrep.geo import lexicon, salience
+from sitrep.geo.context import Context, from_picks, group_key, seed
 from sitrep.geo.gazetteer import Candidate, Gazetteer
 from sitrep.geo.mention import Found, Mention
 
@@ -35,137 +36,6 @@ _LISTED = ("approximate", "codifier")
 @cache
 def _w() -> dict[str, Any]:
     return lexicon.load("resolve")
-
-
-def _group_key(m: Mention) -> tuple[str, str]:
-    """Mentions of one name that must mean one thing: "the village of Desna" and a later
-    "Desna" are one town; "Kyiv" and "Kyiv region" are not one entry."""
-    mode = m.mode if m.mode in ("region", "territory") else "bare"
-    return m.key, mode
-
-
-@dataclass
-class _Context:
-    """Which countries and regions each sentence, paragraph and the article name, and by
-    which name groups (so a group is never its own evidence)."""
-
-    hint: str | None
-    # (what, level, index, code) -> the name groups that named it there
-    seen: dict[tuple[str, str, int, str], set[tuple[str, str]]] = field(
-        default_factory=lambda: defaultdict(set))
-    within_country: dict[int, set[str]] = field(default_factory=dict)
-    within_admin1: dict[int, set[str]] = field(default_factory=dict)
-    points: list[tuple[tuple[str, str], float, float]] = field(default_factory=list)
-    # mentions held by a town ("X district of Kyiv"): only entries in the town's region count
-    strict: set[int] = field(default_factory=set)
-    # "X near Y": where Y turned out to be (lat, lon)
-    near: dict[int, tuple[float, float]] = field(default_factory=dict)
-    countries: dict[str, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))
-    # sentence -> the regions it names -> by which name groups
-    sentence_admin1s: dict[int, dict[str, set[tuple[str, str]]]] = field(
-        default_factory=lambda: defaultdict(lambda: defaultdict(set)))
-    named_by_others: dict[tuple[str, str], bool] = field(default_factory=dict)
-
-    def add(self, m: Mention, what: str, code: str | None) -> None:
-        if not code:
-            return
-        group = _group_key(m)
-        for level, idx in (("s", m.sentence), ("p", m.paragraph), ("a", 0)):
-            self.seen[(what, level, idx, code)].add(group)
-        if what == "country":
-            self.countries[code].add(group)
-        elif what == "admin1":
-            self.sentence_admin1s[m.sentence][code].add(group)
-
-    def admin1s_named(self, sentence: int, country: str | None, group: tuple[str, str]
-                      ) -> set[str]:
-        """The regions of ``country`` that a sentence names (by other name groups)."""
-        prefix = f"{country}-"
-        named = self.sentence_admin1s.get(sentence, {})
-        return {code for code, groups in named.items()
-                if code.startswith(prefix) and groups - {group}}
-
-    def others_name_a_country(self, group: tuple[str, str]) -> bool:
-        """Some country is named by a group other than ``group`` (asked for every candidate
-        of the group, so kept: the context is complete before anything asks)."""
-        named = self.named_by_others.get(group)
-        if named is None:
-            named = self.named_by_others[group] = any(
-                groups - {group} for groups in self.countries.values())
-        return named
-
-    def has(self, what: str, level: str, idx: int, code: str | None, group: tuple[str, str]
-            ) -> bool:
-        if not code:
-            return False
-        groups = self.seen.get((what, level, idx, code))
-        # named there by a group other than ``group`` (asked for every candidate: no set built)
-        return bool(groups) and (len(groups) > 1 or group not in groups)
-
-
-# ---- context ------------------------------------------------------------------------
-
-
-def _seed_mention(ctx: _Context, m: Mention) -> None:
-    if m.mode in ("capital", "capital_region"):
-        ctx.add(m, "country", m.country_ref)
-        return
-    kinds = {c.kind for c in m.candidates}
-    if m.context_only:
-        for code in {c.country for c in m.candidates}:
-            ctx.add(m, "demonym", code)
-    elif "country" in kinds or kinds == {"area"}:
-        for code in {c.country for c in m.candidates if c.kind in ("country", "area")}:
-            ctx.add(m, "country", code)
-    if m.mode == "region":
-        for code in {c.admin1 for c in m.candidates if c.admin1}:
-            ctx.add(m, "admin1", code)
-
-
-def _seed(found: Found, hint: str | None) -> _Context:
-    """Context before anything is resolved: countries, demonyms and named regions."""
-    ctx = _Context(hint)
-    for m in found.mentions:
-        if not m.actor:
-            _seed_mention(ctx, m)
-    for k, m in enumerate(found.mentions):
-        if m.within is not None:
-            holder = found.mentions[m.within]
-            ctx.within_country[k] = {c.country for c in holder.candidates if c.country}
-            if holder.mode == "region":
-                ctx.within_admin1[k] = {c.admin1 for c in holder.candidates if c.admin1}
-    return ctx
-
-
-def _from_picks(found: Found, picks: dict[int, Resolved], hint: str | None) -> _Context:
-    """Context after a first pass: what each resolved mention turned out to be."""
-    ctx = _Context(hint)
-    for k, r in picks.items():
-        m, c = found.mentions[k], r.candidate
-        ctx.add(m, "country", c.country)
-        ctx.add(m, "admin1" if c.kind == "admin1" else "town", c.admin1)
-        if c.kind == "place" and c.lat is not None and c.lon is not None:
-            ctx.points.append((_group_key(m), c.lat, c.lon))
-    for k, m in enumerate(found.mentions):
-        if m.context_only and not m.actor:
-            for code in {c.country for c in m.candidates}:
-                ctx.add(m, "demonym", code)
-        near = picks.get(m.near) if m.near is not None else None
-        if near is not None and near.candidate.lat is not None and near.candidate.lon is not None:
-            ctx.near[k] = (near.candidate.lat, near.candidate.lon)
-        holder = picks.get(m.within) if m.within is not None else None
-        if holder is not None:
-            ctx.within_country[k] = {holder.candidate.country or ""}
-            if holder.candidate.kind in ("admin1", "place"):
-                ctx.within_admin1[k] = {holder.candidate.admin1 or ""}
-            if m.within_by_comma and m.within is not None:
-                # "Tacoma, Washington": the name after the comma may be the region
-                regions = found.mentions[m.within].candidates
-                ctx.within_admin1.setdefault(k, set()).update(
-                    c.admin1 for c in regions if c.kind == "admin1" and c.admin1)
-            if holder.candidate.kind == "place":
-                ctx.strict.add(k)
-    return ctx
 
 
 # ---- scoring ------------------------------------------------------------------------
@@ -193,25 +63,29 @@ def _match(c: Candidate) -> float:
     return score
 
 
-def _admin1_score(ctx: _Context, m: Mention, code: str | None, group: tuple[str, str]) -> float:
+def _admin1_score(ctx: Context, m: Mention, code: str | None, group: tuple[str, str]) -> float:
     if not code:
         return 0.0  # nothing names no region (``has``)
     w = _w()["context"]
-    for level, idx, weight in (("s", m.sentence, w["admin1_sentence"]),
-                               ("p", m.paragraph, w["admin1_paragraph"]),
-                               ("a", 0, w["admin1_article"])):
-        if ctx.has("admin1", level, idx, code, group):
-            return float(weight)
+    # what no other group names in the article it names in no sentence or paragraph either
+    # (``add`` counts every name at all three levels): the usual case is answered at once
+    if ctx.has("admin1", "a", 0, code, group):
+        for level, idx, weight in (("s", m.sentence, w["admin1_sentence"]),
+                                   ("p", m.paragraph, w["admin1_paragraph"])):
+            if ctx.has("admin1", level, idx, code, group):
+                return float(weight)
+        return float(w["admin1_article"])
     return w["town_admin1_sentence"] if ctx.has("town", "s", m.sentence, code, group) else 0.0
 
 
-def _country_score(ctx: _Context, m: Mention, code: str | None, group: tuple[str, str]) -> float:
+def _country_score(ctx: Context, m: Mention, code: str | None, group: tuple[str, str]) -> float:
     w = _w()["context"]
-    for level, idx, weight in (("s", m.sentence, w["country_sentence"]),
-                               ("p", m.paragraph, w["country_paragraph"]),
-                               ("a", 0, w["country_article"])):
-        if ctx.has("country", level, idx, code, group):
-            return float(weight)
+    if ctx.has("country", "a", 0, code, group):  # as in ``_admin1_score``
+        for level, idx, weight in (("s", m.sentence, w["country_sentence"]),
+                                   ("p", m.paragraph, w["country_paragraph"])):
+            if ctx.has("country", level, idx, code, group):
+                return float(weight)
+        return float(w["country_article"])
     if ctx.hint and code == ctx.hint:
         return float(w["country_hint"])
     if ctx.has("demonym", "s", m.sentence, code, group):
@@ -233,44 +107,45 @@ def _km_flat(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 111.2 * math.hypot(dx, lat2 - lat1)
 
 
-def _proximity(ctx: _Context, c: Candidate, group: tuple[str, str]) -> float:
+def _proximity(c: Candidate, towns: list[tuple[float, float]]) -> float:
     """Towns of one text tend to lie near each other: a bonus for a candidate close to the
-    other towns already resolved."""
-    if c.kind != "place" or c.lat is None or c.lon is None:
+    other towns already resolved (``towns``: those of the other name groups)."""
+    if c.kind != "place" or c.lat is None or c.lon is None or not towns:
         return 0.0
-    near = [_km_flat(c.lat, c.lon, lat, lon) for g, lat, lon in ctx.points if g != group]
-    if not near:
-        return 0.0
-    closest = min(near)
-    for limit_km, bonus in _w()["proximity"]:
+    bands = _w()["proximity"]
+    # a town further north or south than the widest band (and a margin) cannot be the one
+    # that earns a bonus: asked for every candidate against every town, it is skipped cheaply
+    reach = (max(limit for limit, _ in bands) + 1.0) / 111.2
+    lat, lon = c.lat, c.lon
+    closest = min((_km_flat(lat, lon, t_lat, t_lon) for t_lat, t_lon in towns
+                   if abs(t_lat - lat) <= reach), default=math.inf)
+    for limit_km, bonus in bands:
         if closest <= limit_km:
             return float(bonus)
     return 0.0
 
 
-def _context_score(ctx: _Context, k: int, m: Mention, c: Candidate, group: tuple[str, str],
+def _context_score(ctx: Context, f: _Frame, c: Candidate, group: tuple[str, str],
                    proximity: float) -> float:
-    """``group``: ``m``'s name group; ``proximity``: ``_proximity`` of ``c`` (the same for
-    every mention of the group, so worked out once)."""
+    """``group``: the mention's name group; ``proximity``: ``_proximity`` of ``c`` (the same
+    for every mention of the group, so worked out once)."""
     w = _w()["context"]
+    k = f.k
     score = 0.0
     explicit = ctx.within_country.get(k)
     if explicit:
         score += w["within_country"] if c.country in explicit else w["within_country_mismatch"]
     if c.admin1 and c.admin1 in ctx.within_admin1.get(k, ()):
         score += w["within_admin1"]
-    score += _admin1_score(ctx, m, c.admin1, group)
+    score += _admin1_score(ctx, f.m, c.admin1, group)
     if not explicit and c.kind != "country":
-        score += _country_score(ctx, m, c.country, group)
+        score += _country_score(ctx, f.m, c.country, group)
     score += proximity
     anchor = ctx.near.get(k)
     if anchor and c.lat is not None and c.lon is not None and \
             _km(c.lat, c.lon, *anchor) <= w["near_km"]:
         score += w["near"]
-    if m.cue:
-        return score + float(_w()["cue"][m.cue])
-    one_word = m.first == m.last
-    return score + float(_w()["sentence_initial"]) if m.initial and one_word else score
+    return score + f.tail  # + 0.0 when there is no cue: the same float
 
 
 # ---- candidates per kind of mention -----------------------------------------------------
@@ -343,62 +218,107 @@ def _framed(m: Mention) -> bool:
     return bool(m.cue) or m.within is not None or m.head is not None or m.near is not None
 
 
-def _foreign_unframed(ctx: _Context, m: Mention, c: Candidate) -> bool:
+@dataclass(slots=True)  # not frozen: built for every mention, and frozen ones build slowly
+class _Frame:
+    """What the words around one mention say, read once per text: both passes ask it for
+    every candidate of the mention's name."""
+
+    k: int  # index of the mention in ``Found.mentions``
+    m: Mention
+    framed: bool  # ``_framed``
+    strong: bool  # a strong cue, a container or a list: more than a preposition
+    # framed by more than "of" alone ("the National Union of Students" is no village)
+    village_framed: bool
+    given_name: bool  # a first name alone, with no cue ("Nadezhda, a doctor")
+    initial_word: bool  # one word opening its sentence (capitalised whatever it is)
+    tail: float  # what the cue, or a capital opening the sentence, adds to any candidate
+
+
+def _frame(k: int, m: Mention) -> _Frame:
+    framed = _framed(m)
+    one_word = m.first == m.last
+    of_only = m.cue == "weak" and m.prep == "of" and m.within is None and m.head is None \
+        and m.near is None
+    if m.cue:
+        tail = float(_w()["cue"][m.cue])
+    else:
+        tail = float(_w()["sentence_initial"]) if m.initial and one_word else 0.0
+    return _Frame(k, m, framed,
+                  strong=m.cue == "strong" or m.within is not None or m.head is not None,
+                  village_framed=framed and not of_only,
+                  given_name=m.key in _first_names() and not m.cue and one_word,
+                  initial_word=m.initial and one_word, tail=tail)
+
+
+@dataclass(slots=True)
+class _Group:
+    """Mentions of one name that must mean one thing (``_group_key``), and the entries it
+    may stand for (``_eligible``): the same in both passes."""
+
+    key: tuple[str, str]
+    members: list[int]
+    frames: list[_Frame]
+    eligible: list[Candidate]
+    countries: set[str | None]  # of ``eligible``
+    # ``_prior`` + ``_match`` of entries of ``eligible``, by position: what it is, whatever
+    # the context (kept for the second pass; only for entries some mention may stand for)
+    fixed: dict[int, float]
+    # a spelling variant needs a frame (``_supported``): without one, none joins
+    # (``_regional_variants``)
+    variants_may_join: bool
+
+
+def _foreign(ctx: Context, c: Candidate, group: tuple[str, str]) -> bool:
     """"imagery from Maxar", "near the Ilyich plant in Mariupol": a small town abroad (in a
-    country the text neither names, hints nor names the people of), or one spelt otherwise,
-    with no more than a preposition ("in", "near") saying that its name is a place."""
-    strong = m.cue == "strong" or m.within is not None or m.head is not None
+    country the text neither names, hints nor names the people of), or one spelt otherwise:
+    taken only when more than a preposition ("in", "near") says its name is a place."""
     small = c.population < _w()["foreign_unframed_population"]
-    if c.kind != "place" or strong or not (small or c.source in ("variant", "fuzzy")):
+    if c.kind != "place" or not (small or c.source in ("variant", "fuzzy")):
         return False
-    group = _group_key(m)
     if not ctx.hint and not ctx.others_name_a_country(group):
         return False  # no country in view: nothing is abroad
     return c.country != ctx.hint and not ctx.has("country", "a", 0, c.country, group) and \
         not ctx.has("demonym", "a", 0, c.country, group)
 
 
-def _unpopulated_ok(ctx: _Context, m: Mention, c: Candidate) -> bool:
+def _unpopulated_ok(ctx: Context, f: _Frame, c: Candidate, group: tuple[str, str]) -> bool:
     """A village known by name only (GeoNames gives no population, or only the codifier has
     it) needs words saying it is a place, or its region named; spelt otherwise, it must also
     be spelt much alike ("Blind" is no "Balandy")."""
     if c.source in ("variant", "fuzzy") and c.score < _w()["unpopulated_variant_similarity"]:
         return False
-    group = _group_key(m)
-    named = ctx.admin1s_named(m.sentence, c.country, group)
+    named = ctx.admin1s_named(f.m.sentence, c.country, group)
     if named and c.admin1 not in named:
         return False  # "Zakhidna substation in Demydiv, Lviv Oblast": not the one elsewhere
-    # "the National Union of Students": "of" alone says too little for a village
-    framed = _framed(m) and not (m.cue == "weak" and m.prep == "of" and m.within is None
-                                 and m.head is None and m.near is None)
-    return framed or ctx.has("admin1", "a", 0, c.admin1, group)
+    return f.village_framed or ctx.has("admin1", "a", 0, c.admin1, group)
 
 
-def _supported(ctx: _Context, m: Mention, c: Candidate) -> bool:
+def _supported(ctx: Context, f: _Frame, c: Candidate, group: tuple[str, str]) -> bool:
     """A name inside a longer capitalised name needs a strong frame; a spelling variant needs
     a frame; a capitalised word opening a sentence needs a frame or its country named (or
     hinted); any other name needs nothing."""
-    if c.source in ("variant", "fuzzy") and not _framed(m) or _foreign_unframed(ctx, m, c):
+    if c.source in ("variant", "fuzzy") and not f.framed or \
+            not f.strong and _foreign(ctx, c, group):
         return False
-    if c.kind == "place" and not c.population and not _unpopulated_ok(ctx, m, c):
+    if c.kind == "place" and not c.population and not _unpopulated_ok(ctx, f, c, group):
         return False
-    if m.key in _first_names() and not m.cue and m.first == m.last:
+    if f.given_name:
         return False  # "Nadezhda, a doctor", "Lisa has gone": a given name alone
+    m = f.m
     if m.lowercase:
         # "fires in kharkiv": only a big town of a country the text names or hints
         hinted = c.country == ctx.hint
-        known = hinted or ctx.has("country", "a", 0, c.country, _group_key(m))
+        known = hinted or ctx.has("country", "a", 0, c.country, group)
         least = _w()["lowercase_population_hinted" if hinted else "lowercase_population"]
         return known and (c.kind != "place" or c.population >= least)
     if m.embedded:
-        framed = m.cue == "strong" or m.within is not None or m.head is not None
         # "Mykolaiv Oncology Hospital": a town of some size opening a name that is its own.
-        known = c.country == ctx.hint or ctx.has("country", "a", 0, c.country, _group_key(m))
+        known = c.country == ctx.hint or ctx.has("country", "a", 0, c.country, group)
         big = c.population >= _w()["embedded_lead_population"] or c.kind != "place"
-        return framed or (m.embedded == "lead" and big and known)
-    if not (m.initial and m.first == m.last) or _framed(m) or c.country == ctx.hint:
+        return f.strong or (m.embedded == "lead" and big and known)
+    if not f.initial_word or f.framed or c.country == ctx.hint:
         return True
-    return ctx.has("country", "a", 0, c.country, _group_key(m))
+    return ctx.has("country", "a", 0, c.country, group)
 
 
 def _salience(c: Candidate) -> float:
@@ -415,73 +335,108 @@ def _salience(c: Candidate) -> float:
     return float(w["per_log10_articles"]) * math.log10(articles / w["min_articles"])
 
 
-def _regions_in_view(found: Found, ctx: _Context, members: list[int]) -> set[str]:
+def _regions_in_view(found: Found, ctx: Context, g: _Group) -> set[str]:
     """The regions that hold a group's mentions or that their sentences name."""
     if not ctx.within_admin1 and not ctx.sentence_admin1s:
         return set()
-    group = _group_key(found.mentions[members[0]])
     out: set[str] = set()
-    for k in members:
-        out |= ctx.within_admin1.get(k, set())
-        named = ctx.sentence_admin1s.get(found.mentions[k].sentence, {})
-        out |= {code for code, groups in named.items() if groups - {group}}
+    for f in g.frames:
+        out |= ctx.within_admin1.get(f.k, set())
+        named = ctx.sentence_admin1s.get(f.m.sentence, {})
+        out |= {code for code, groups in named.items() if groups - {g.key}}
     return out - {""}
 
 
-def _regional_variants(found: Found, gaz: Gazetteer, ctx: _Context, members: list[int],
-                       pool: list[Candidate]) -> list[Candidate]:
+def _regional_variants(found: Found, gaz: Gazetteer, ctx: Context, g: _Group
+                       ) -> list[Candidate]:
     """"Veselyy Razdol in Mykolaiv Oblast": the name is written exactly as a namesake's
     elsewhere, and the region named holds none of the entries it met; the ones of that
     region spelt otherwise ("Veselyi Rozdol") join."""
-    first = found.mentions[members[0]]
-    # a spelling variant needs a frame (``_supported``): without one, nothing to add
-    if first.mode in ("region", "territory") or \
-            not any(_framed(found.mentions[k]) for k in members):
+    first = g.frames[0].m
+    if not g.variants_may_join:
         return []
-    regions = _regions_in_view(found, ctx, members)
-    if not regions or any(c.kind == "place" and c.admin1 in regions for c in pool):
+    regions = _regions_in_view(found, ctx, g)
+    if not regions or any(c.kind == "place" and c.admin1 in regions for c in g.eligible):
         return []
-    seen = {c.id for c in pool}
+    seen = {c.id for c in g.eligible}
     return [c for c in gaz.variants(first.key)
             if c.kind == "place" and c.admin1 in regions and c.id not in seen]
 
 
-def _best(found: Found, gaz: Gazetteer, ctx: _Context, members: list[int],
-          eligible: list[Candidate], news_prior: bool) -> Resolved | None:
-    """The best candidate for a group of mentions of one name (``eligible``: its entries, see
-    ``_eligible``), if it reaches the threshold."""
-    first = found.mentions[members[0]]
-    group = _group_key(first)  # the members' own (``_groups`` made them by it)
-    if not eligible:
+def _admissible(ctx: Context, g: _Group, c: Candidate, held: list[set[str]]) -> bool:
+    """Some mention of the group may stand for ``c`` (``_supported``), and no town that holds
+    one of them ("X district of Kyiv"; ``held``: those towns' regions) rules it out."""
+    key = g.key
+    if len(g.frames) == 1:  # the usual case: no generator to run
+        if not _supported(ctx, g.frames[0], c, key):
+            return False
+    elif not any(_supported(ctx, f, c, key) for f in g.frames):
+        return False
+    return not held or all(c.admin1 in regions for regions in held)
+
+
+def _context(ctx: Context, g: _Group, c: Candidate, proximity: float) -> float:
+    """The best context any mention of the group gives ``c``."""
+    if len(g.frames) == 1:  # the usual case: no generator to run
+        return _context_score(ctx, g.frames[0], c, g.key, proximity)
+    return max(_context_score(ctx, f, c, g.key, proximity) for f in g.frames)
+
+
+def _best(found: Found, gaz: Gazetteer, ctx: Context, g: _Group, news_prior: bool
+          ) -> _Score | None:
+    """The best candidate for a group of mentions of one name (its entries: ``_eligible``),
+    if it reaches the threshold."""
+    if not g.eligible:
         return None
-    pool = eligible + _regional_variants(found, gaz, ctx, members, eligible)
-    one_country = len({c.country for c in pool}) == 1
-    scored: list[Resolved] = []
-    for c in pool:
-        if not any(_supported(ctx, found.mentions[k], c) for k in members):
+    m = g.frames[0].m
+    variants = _regional_variants(found, gaz, ctx, g) if g.variants_may_join else []
+    pool = g.eligible + variants if variants else g.eligible
+    countries = g.countries.union(c.country for c in variants) if variants else g.countries
+    one_country = _w()["context"]["one_country"] if len(countries) == 1 else 0.0
+    threshold = _w()["threshold"]
+    held = [ctx.within_admin1[k] for k in g.members if k in ctx.strict] if ctx.strict else []
+    towns: list[tuple[float, float]] | None = None  # the other groups' towns, when asked
+    scored: list[_Score] = []
+    for i, c in enumerate(pool):
+        if not _admissible(ctx, g, c, held):
             continue
-        if any(k in ctx.strict and c.admin1 not in ctx.within_admin1[k] for k in members):
-            continue
-        base = _prior(c) + _match(c) + _kind_adjust(c, first, pool)
-        base += _w()["context"]["one_country"] if one_country else 0.0
-        proximity = _proximity(ctx, c, group)
-        context = max(_context_score(ctx, k, found.mentions[k], c, group, proximity)
-                      for k in members)
-        if base + context >= _w()["threshold"]:
-            scored.append(Resolved(members[0], c, base + context, context))
+        base = g.fixed.get(i)
+        if base is None:  # the regional variants come after ``eligible``: never kept
+            base = _prior(c) + _match(c)
+            if i < len(g.eligible):
+                g.fixed[i] = base
+        if m.mode == "region" or c.kind == "admin1":  # else ``_kind_adjust`` gives 0.0
+            base += _kind_adjust(c, m, pool)
+        base += one_country
+        proximity = 0.0
+        if c.kind == "place" and ctx.towns:
+            if towns is None:
+                towns = [point for other, point in ctx.towns.items() if other != g.key]
+            proximity = _proximity(c, towns)
+        context = _context(ctx, g, c, proximity)
+        if base + context >= threshold:
+            scored.append(_Score(c, base + context, context))
     # other towns of the text are evidence (``_proximity``) that the news' regions must not
     # override: the prior is for a name the text leaves alone
-    alone = news_prior and not any(g != group for g, _, _ in ctx.points)
-    return _top(scored, alone)
+    alone = len(ctx.towns) == (g.key in ctx.towns)
+    return _top(scored, news_prior and alone)
 
 
-def _top(scored: list[Resolved], news_prior: bool) -> Resolved | None:
+class _Score(NamedTuple):
+    """A candidate over the threshold (a tuple: built for every one of them)."""
+
+    candidate: Candidate
+    score: float
+    context: float
+
+
+def _top(scored: list[_Score], news_prior: bool) -> _Score | None:
     """The highest score; when that is a town and ``news_prior``, the town that ranks
     highest once the news' regions count (``_salience``), among the towns the text itself
     cannot tell apart: the same context score as the best (no region named, no country
     favours one), and no region or country scoring above them."""
-    if not scored:
-        return None
+    if len(scored) < 2:  # one is the best, whatever the news say
+        return scored[0] if scored else None
     best = max(scored, key=lambda r: r.score)  # the first of equals, as listed
     if not news_prior or best.candidate.kind != "place":
         return best
@@ -493,32 +448,36 @@ def _top(scored: list[Resolved], news_prior: bool) -> Resolved | None:
     return max(alike, key=lambda r: r.score + _salience(r.candidate))
 
 
-def _groups(found: Found) -> list[list[int]]:
-    """The mentions to resolve, by name group (``_group_key``)."""
-    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+def _groups(found: Found, gaz: Gazetteer) -> list[_Group]:
+    """The mentions to resolve, by name group (``_group_key``), with their entries."""
+    frames: dict[tuple[str, str], list[_Frame]] = defaultdict(list)
     for k, m in enumerate(found.mentions):
         if not (m.actor or m.context_only or m.mode in ("capital", "capital_region")):
-            groups[_group_key(m)].append(k)
-    return list(groups.values())
+            frames[group_key(m)].append(_frame(k, m))
+    groups = []
+    for key, fs in frames.items():
+        eligible = _eligible(fs[0].m, gaz)
+        may_join = fs[0].m.mode not in ("region", "territory") and any(f.framed for f in fs)
+        groups.append(_Group(key, [f.k for f in fs], fs, eligible,
+                             {c.country for c in eligible}, {}, may_join))
+    return groups
 
 
-def _pass(found: Found, gaz: Gazetteer, ctx: _Context,
-          groups: list[tuple[list[int], list[Candidate]]], news_prior: bool
-          ) -> dict[int, Resolved]:
-    """Each group's best entry (``groups``: its members and eligible entries)."""
-    picks: dict[int, Resolved] = {}
-    for members, eligible in groups:
-        best = _best(found, gaz, ctx, members, eligible, news_prior)
+def _pass(found: Found, gaz: Gazetteer, ctx: Context, groups: list[_Group], news_prior: bool
+          ) -> dict[int, _Score]:
+    """Each group's best entry, for each of its mentions."""
+    picks: dict[int, _Score] = {}
+    for g in groups:
+        best = _best(found, gaz, ctx, g, news_prior)
         if best is not None:
-            picks.update({k: Resolved(k, best.candidate, best.score, best.context)
-                          for k in members})
+            picks.update(dict.fromkeys(g.members, best))
     return picks
 
 
 # ---- "the capital" --------------------------------------------------------------------
 
 
-def _capital_country(found: Found, k: int, picks: dict[int, Resolved], hint: str | None
+def _capital_country(found: Found, k: int, picks: dict[int, _Score], hint: str | None
                      ) -> str | None:
     """The country "the capital" belongs to: named, else the towns of its sentence, else
     the nearest town before it, else the hint."""
@@ -539,8 +498,8 @@ def _capital_country(found: Found, k: int, picks: dict[int, Resolved], hint: str
     return hint
 
 
-def _capitals(found: Found, gaz: Gazetteer, picks: dict[int, Resolved], hint: str | None
-              ) -> dict[int, Resolved]:
+def _capitals(found: Found, gaz: Gazetteer, picks: dict[int, _Score], hint: str | None
+              ) -> dict[int, _Score]:
     out = {}
     for k, m in enumerate(found.mentions):
         if m.mode not in ("capital", "capital_region") or m.actor:
@@ -550,7 +509,7 @@ def _capitals(found: Found, gaz: Gazetteer, picks: dict[int, Resolved], hint: st
             continue
         cand = gaz.capital_region(country) if m.mode == "capital_region" else gaz.capital(country)
         if cand is not None:
-            out[k] = Resolved(k, cand, _w()["threshold"])
+            out[k] = _Score(cand, _w()["threshold"], 0.0)
     return out
 
 
@@ -562,9 +521,9 @@ def resolve(found: Found, gaz: Gazetteer, hint: str | None = None,
     name the text names no other town with, in the second pass only (the first pass's picks
     are the context of the second)."""
     # the entries a group may stand for are the same in both passes: found once
-    groups = [(members, _eligible(found.mentions[members[0]], gaz))
-              for members in _groups(found)]
-    first = _pass(found, gaz, _seed(found, hint), groups, news_prior=False)
-    picks = _pass(found, gaz, _from_picks(found, first, hint), groups, news_prior)
+    groups = _groups(found, gaz)
+    first = _pass(found, gaz, seed(found, hint), groups, news_prior=False)
+    picks = _pass(found, gaz, from_picks(found, first, hint), groups, news_prior)
     picks.update(_capitals(found, gaz, picks, hint))
-    return [picks[k] for k in sorted(picks)]
+    return [Resolved(k, picks[k].candidate, picks[k].score, picks[k].context)
+            for k in sorted(picks)]

@@ -42,9 +42,29 @@ def _demonyms() -> frozenset[str]:
     return frozenset(d.lower() for names in lists for d in names)
 
 
+_INTROS = ("place_intro", "region_intro")
+_ROLE_LISTS = ("place_before", "origin_before", "target_before", "origin_preps", "target_preps")
+
+
+@cache
+def _soft_words() -> frozenset[str]:
+    """The words ``_lead`` may take off: fillers, demonyms and the words of intros."""
+    intros = frozenset(w for name in _INTROS for phrase in cues.phrases(name) for w in phrase)
+    return cues.words("fillers") | _demonyms() | intros
+
+
+@cache
+def _role_ends() -> frozenset[str]:
+    """The last words of the phrases that give a role (``_lead_role``)."""
+    return frozenset(phrase[-1] for name in _ROLE_LISTS for phrase in cues.phrases(name)
+                     if phrase)
+
+
 def _lead(seq: tuple[str, ...]) -> tuple[str, ...]:
     """The words before a mention with fillers, demonyms ("the Russian border city of") and
     "the town of" intros taken off."""
+    if not seq or seq[-1] not in _soft_words():
+        return seq  # the usual case: nothing to take off (every word taken off is soft)
     while True:
         trimmed = cues.strip_fillers(seq)
         while trimmed and trimmed[-1] in _demonyms():
@@ -62,6 +82,8 @@ def _lead_role(before: tuple[str, ...]) -> str:
     """The role the words before a name give it, or "origin?" / "target?" when that takes an
     attack word near the name too (cached: the same few leads come back all the time)."""
     lead = _lead(before)
+    if not lead or lead[-1] not in _role_ends():
+        return "place"  # the usual case: no phrase of the lists below ends so
     if cues.ends_with(lead, "place_before"):
         return "place"
     if cues.ends_with(lead, "origin_before"):
