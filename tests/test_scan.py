@@ -7,8 +7,8 @@ import re
 import pytest
 
 from sitrep.extract.lexicon import TriggerScan, words
-from sitrep.nlp.scan import (OnePass, per_span, case_variants, first_characters, opens_on_literals, split_alternatives,
-                             word_pattern, word_start)
+from sitrep.nlp.scan import (OnePass, per_span, case_variants, first_characters, leads, opens_on_literals,
+                             split_alternatives, word_pattern, word_start)
 
 PIECES = ["strike", "Strike", "STRIKES", "air", "airspace", "air space", "from the", "shot down", "shoot down",
           "ſtrike", "İn", "ın", "in", "Kelvin", "Kyiv", "-", "'", ",", ".", "\n", " ", "  ", "9", "19", "2022",
@@ -91,6 +91,29 @@ def test_one_pass_finds_what_each_pattern_finds_alone(ignore_case):
     for text in texts:
         assert [[m.span() for m in found] for found in scan.matches(text)] == _found_each(patterns, text)
     assert any(scan.matches(t)[0] for t in texts)
+
+
+def _lead_pattern(pattern: str, limit: int) -> re.Pattern:
+    return re.compile("|".join("".join(atoms) for atoms, _ in leads(pattern, False, limit)))
+
+
+@pytest.mark.parametrize("ignore_case", [False, True])
+@pytest.mark.parametrize("limit", [1, 3, 8])
+def test_every_match_opens_with_one_of_its_leads(ignore_case, limit):
+    patterns = [p.pattern for p in _cores(ignore_case)] + [r"(?i:the|a)?\s*(?:(?:air|drone) )?strikes?\b",
+                                                            r"hit(?:s|ting)? (?P<n>[0-9]+)", r"[\w-]+ ?down"]
+    texts = _texts()
+    for pattern in patterns:
+        opening = _lead_pattern(pattern, limit)
+        starts = [m.start() for t in texts for m in re.finditer(pattern, t)]
+        assert starts and all(opening.match(t, m.start()) for t in texts for m in re.finditer(pattern, t))
+
+
+def test_leads_take_optional_parts_both_ways_and_stop_at_what_they_do_not_read():
+    assert sorted(atoms for atoms, _ in leads(r"a(?:b|c)?d\b", False, 8)) == [("a", "b", "d"), ("a", "c", "d"), ("a", "d")]
+    assert leads(r"(?i:k)x", False, 8) == [(("[Kk\u212a]", "x"), True)]  # the Kelvin sign too
+    assert leads(r"(?<!\w)in\s+the.", False, 8) == [(("i", "n", r"\s+", "t", "h", "e"), False)]
+    assert leads(r"strike", False, 3) == [(("s", "t", "r"), False)]
 
 
 def test_one_pass_tries_every_position_when_a_pattern_may_open_inside_a_word():

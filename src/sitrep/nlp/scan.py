@@ -179,8 +179,10 @@ class OnePass:
 
     When every pattern opens at a word start (a lookbehind for ``\w`` before its first
     character, as ``word_start`` writes), the pass looks for the non-word character before the
-    word instead: far fewer places to try than every letter a word may open on. Patterns that
-    do not open on literal characters are scanned on their own."""
+    word instead: far fewer places to try than every letter a word may open on. The places are
+    found with only the first few characters of each way of opening (``leads``): testing whole
+    patterns at every word was most of the pass. Patterns that do not open on literal
+    characters are scanned on their own."""
 
     def __init__(self, patterns: list[re.Pattern[str]]) -> None:
         if any(p.flags & ~re.UNICODE for p in patterns):
@@ -190,15 +192,14 @@ class OnePass:
         ways = [_all_openings(_NAMED_GROUP.sub("(?:", p.pattern)) for p in patterns]
         self.alone = [i for i, w in enumerate(ways) if w is None]
         self.by_char: dict[str, list[int]] = {}
-        tails: dict[str, list[str]] = {}
+        openings: list[tuple[str, ...]] = []
         for i, found in enumerate(ways):
-            for checks, first, tail in found or ():
+            for _, first, tail in found or ():
                 if i not in self.by_char.get(first, ()):
                     self.by_char.setdefault(first, []).append(i)
-                lit = re.escape(first)
-                tails.setdefault(first, []).append("".join(f"{a[:-1]}(?:{lit}))" for a in checks) + tail)
+                openings += [(re.escape(first), *lead) for lead, _ in leads(tail, False, _LEAD_ATOMS)]
         self.after_gap = all(_at_word_start(w) for found in ways for w in found or ())
-        self.any_start = re.compile(_any_start(tails, self.after_gap)) if tails else None
+        self.any_start = re.compile(_any_start(_trie(openings), self.after_gap)) if openings else None
 
     def matches(self, text: str) -> list[list[re.Match[str]]]:
         """Each pattern's matches in ``text``, in the order of ``patterns``."""
@@ -235,12 +236,131 @@ def _at_word_start(way: tuple[list[str], str, str]) -> bool:
     return any(tail.startswith(f"(?<!{b}{re.escape(first)})") for b in _WORD_BEFORE)
 
 
-def _any_start(tails: dict[str, list[str]], after_gap: bool) -> str:
-    r"""Where some way of opening matches: its first character (``c(?=rest)``), or with
-    ``after_gap`` the non-word character before it (``\W(?=c rest)``)."""
+def _any_start(trie: _Trie, after_gap: bool) -> str:
+    r"""Where some way of opening may match: its first character (``c(?=rest)``), or with
+    ``after_gap`` the non-word character before it (``\W(?=c rest)``); the rest is only the
+    opening's first atoms (``leads``), a cheap test that lets through a few places more."""
     if after_gap:
-        return r"\W(?=" + "|".join(f"{re.escape(c)}(?:{'|'.join(t)})" for c, t in tails.items()) + ")"
-    return "|".join(f"{re.escape(c)}(?=(?:{'|'.join(t)}))" for c, t in tails.items())
+        return rf"\W(?={_alternatives(trie)})"
+    return "|".join(first + (f"(?={_alternatives(rest)})" if _COMPLETE not in rest else "")
+                    for first, rest in trie.items())
+
+
+# The pre-scan checks up to this many atoms of each opening: enough to tell most words apart,
+# few enough that the regex engine gives up early on the words that start nothing.
+_LEAD_ATOMS = 8
+_CLASS_ESCAPES = frozenset("sdwSDW")
+Lead = tuple[tuple[str, ...], bool]  # atoms, each matching one character, and whether read to the end
+
+
+def leads(pattern: str, ignore_case: bool, limit: int) -> list[Lead]:
+    r"""The ways a match of ``pattern`` can open, each as regex atoms of one character (``\s+``
+    one or more), at most ``limit``, with whether the pattern was read to its end. Every match
+    opens with one of them (they may allow more): lookarounds are skipped, optional parts
+    taken both ways, and reading stops at what it does not know (``\b``, a repeat, ``.``)."""
+    alternatives = split_alternatives(pattern)
+    if len(alternatives) > 1:
+        return [lead for alt in alternatives for lead in leads(alt, ignore_case, limit)]
+    if not pattern:
+        return [((), True)]
+    if limit <= 0:
+        return [((), False)]
+    if pattern.startswith(("(?<!", "(?<=", "(?=", "(?!")):
+        return leads(pattern[_group_end(pattern, 0):], ignore_case, limit)
+    if pattern[0] == "(":
+        return _group_leads(pattern, ignore_case, limit)
+    atom, size = _atom(pattern, ignore_case)
+    if atom is None:
+        return [((), False)]
+    quantifier, rest = pattern[size:size + 1], pattern[size + 1:]
+    if quantifier == "+":
+        return [((atom + "+", *more), whole) for more, whole in leads(rest, ignore_case, limit - 1)]
+    if quantifier == "?":  # with the atom and without it
+        return [((atom, *more), whole) for more, whole in leads(rest, ignore_case, limit - 1)] + \
+            leads(rest, ignore_case, limit)
+    if quantifier and quantifier in _QUANTIFIERS:
+        return [((), False)]
+    return [((atom, *more), whole) for more, whole in leads(pattern[size:], ignore_case, limit - 1)]
+
+
+def _group_leads(pattern: str, ignore_case: bool, limit: int) -> list[Lead]:
+    """``leads`` of a pattern opening on a group (an optional one taken both ways)."""
+    end = _group_end(pattern, 0)
+    body = _group_body(pattern[:end], ignore_case)
+    quantifier = pattern[end:end + 1]
+    if body is None or (quantifier and quantifier in "*+{"):
+        return [((), False)]
+    quantifier = quantifier if quantifier == "?" else ""
+    inner, inner_case = body
+    rest = pattern[end + len(quantifier):]
+    out = leads(rest, ignore_case, limit) if quantifier == "?" else []
+    for head, whole in leads(inner, inner_case, limit):
+        out += [(head + more, w) for more, w in leads(rest, ignore_case, limit - len(head))] if whole else [(head, False)]
+    return out
+
+
+def _group_body(group: str, ignore_case: bool) -> tuple[str, bool] | None:
+    """What a group holds and whether it ignores case; None for kinds ``leads`` does not read."""
+    if group.startswith("(?P<"):
+        return group[group.index(">") + 1:-1], ignore_case
+    if group.startswith("(?:"):
+        return group[3:-1], ignore_case
+    if group.startswith("(?i:"):
+        return group[4:-1], True
+    return None if group.startswith("(?") else (group[1:-1], ignore_case)
+
+
+def _atom(pattern: str, ignore_case: bool) -> tuple[str | None, int]:
+    """The atom ``pattern`` opens with, as a regex matching what it matches, and its length in
+    ``pattern``; None when it is not one character's test (an anchor, ``.``, a back-reference)."""
+    ch = pattern[0]
+    if ch == "\\":
+        escaped = pattern[1:2]
+        if escaped in _CLASS_ESCAPES:
+            return pattern[:2], 2
+        if not escaped or escaped.isalnum():
+            return None, 0
+        return _literal(escaped, ignore_case), 2
+    if ch == "[":
+        end = _class_end(pattern, 0)
+        return (f"(?i:{pattern[:end]})" if ignore_case else pattern[:end]), end
+    if ch in ".^$)|*+?{":
+        return None, 0
+    return _literal(ch, ignore_case), 1
+
+
+def _literal(ch: str, ignore_case: bool) -> str:
+    variants = case_variants(ch) if ignore_case else (ch,)
+    if len(variants) == 1:
+        return re.escape(ch)
+    return "[" + "".join(re.escape(v) for v in variants) + "]"
+
+
+_Trie = dict[str, "_Trie"]  # atom -> what may follow
+_COMPLETE = ""  # the key (no atom) of a node where an opening ends
+
+
+def _trie(openings: Iterable[tuple[str, ...]]) -> _Trie:
+    """The openings as a tree of atoms; one that is complete makes longer ones under it moot."""
+    root: _Trie = {}
+    for atoms in openings:
+        node = root
+        for atom in atoms:
+            if _COMPLETE in node:
+                break
+            node = node.setdefault(atom, {})
+        else:
+            node.clear()
+            node[_COMPLETE] = {}
+    return root
+
+
+def _alternatives(trie: _Trie) -> str:
+    """A regex of the tree: common beginnings tested once."""
+    if _COMPLETE in trie:
+        return ""
+    ways = [atom + _alternatives(rest) for atom, rest in trie.items()]
+    return ways[0] if len(ways) == 1 else f"(?:{'|'.join(ways)})"
 
 
 _WORD_CHAR = re.compile(r"\w")
