@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from sitrep import service
 from sitrep.merge import unmerge
-from sitrep.store import Store, daily, event_words, listing, queries
+from sitrep.store import Store, daily, event_words, listing, queries, schema
 from sitrep.store.queries import EventFilter
 from sitrep.store.schema import claimant_words, event_listings, events, mentions, stat_events, stat_figures
 from sitrep.web import views
@@ -46,13 +46,29 @@ def _words(conn: sa.Connection) -> list[tuple]:
     return sorted(conn.exec_driver_sql("SELECT event_id, words::text FROM event_words").all())
 
 
+def _article_events(conn: sa.Connection) -> list[tuple]:
+    """SQLite's (article seq, event seq) pairs behind word searches (``schema.SQLITE_EVENT_MAP_DDL``)."""
+    if conn.dialect.name != "sqlite":
+        return []
+    return conn.exec_driver_sql("SELECT article_seq, event_seq FROM article_events ORDER BY 1, 2").all()
+
+
+def _article_events_rebuilt(conn: sa.Connection) -> list[tuple]:
+    if conn.dialect.name != "sqlite":
+        return []
+    conn.exec_driver_sql("DELETE FROM article_events")
+    conn.exec_driver_sql(schema.SQLITE_EVENT_MAP_FILL)
+    return _article_events(conn)
+
+
 def assert_kept(store: Store) -> None:
     """The kept rows are those a rebuild makes, and the answers read off them (statistics,
     counts, pages) those counted from the events."""
     with store.engine.connect() as conn:
         kept = (_table(conn, stat_events), _table(conn, stat_figures), _words(conn),
-                _table(conn, event_listings))
+                _table(conn, event_listings), _article_events(conn))
         assert kept[0], "no daily totals at all"
+        assert kept[4] or store.dialect != "sqlite", "no article-event pairs at all"
         for flt in _filters(conn):
             assert queries.events_per_day(conn, flt) == queries.events_per_day_counted(conn, flt), flt
             assert queries.figures_per_day(conn, flt) == queries.figures_per_day_counted(conn, flt), flt
@@ -67,7 +83,7 @@ def assert_kept(store: Store) -> None:
         event_words.rebuild(conn)
         listing.rebuild(conn)
         assert (_table(conn, stat_events), _table(conn, stat_figures), _words(conn),
-                _table(conn, event_listings)) == kept
+                _table(conn, event_listings), _article_events_rebuilt(conn)) == kept
         conn.rollback()
 
 
@@ -113,16 +129,21 @@ def test_an_older_store_gets_its_totals_on_open(corpus, stores):  # noqa: F811
     store = stores("older")
     service.ingest(store, [str(corpus / "seeds")])
     with store.engine.begin() as conn:
-        expected = (_table(conn, stat_events), _table(conn, stat_figures), _words(conn), _table(conn, event_listings))
+        expected = (_table(conn, stat_events), _table(conn, stat_figures), _words(conn), _table(conn, event_listings),
+                    _article_events(conn))
         for name in ("stat_events", "stat_figures", "event_listings") + (
-                ("event_words",) if store.dialect == "postgresql" else ()):
+                ("event_words",) if store.dialect == "postgresql" else ("article_events",)):
             conn.exec_driver_sql(f"DROP TABLE {name}")
+        if store.dialect == "sqlite":  # the map's triggers went with it in older stores (none had them)
+            for (name,) in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                                                "AND name LIKE 'article_events%'").all():
+                conn.exec_driver_sql(f"DROP TRIGGER {name}")
     again = Store(store.url)
     try:
         with again.engine.connect() as conn:
-            assert expected[3]
+            assert expected[3] and (expected[4] or store.dialect != "sqlite")
             assert (_table(conn, stat_events), _table(conn, stat_figures), _words(conn),
-                    _table(conn, event_listings)) == expected
+                    _table(conn, event_listings), _article_events(conn)) == expected
     finally:
         again.close()
 
@@ -148,15 +169,17 @@ def test_one_word_is_searched_in_the_events_words_as_in_their_articles(corpus, s
 
 def _pages_alike(conn: sa.Connection, flt: EventFilter, monkeypatch) -> None:
     """PostgreSQL reads a page of one word's events three ways by how many match (gathered,
-    from a hash, event by event): each gives the page of the plain query."""
+    from a hash, event by event): each gives the page and the count of the plain query."""
     conds = [c.among for c in queries.filter_conditions(conn, flt)]
+    n = conn.execute(sa.select(sa.func.count()).select_from(events).where(*conds)).scalar_one()
     for sort in ("-date", "-sources"):
         plain = sa.select(events.c.id).where(*conds).order_by(*queries.order_by(sort)).limit(7).offset(2)
         expected = list(conn.execute(plain).scalars())
-        for gather, cap in ((queries.PG_GATHER, queries.TOTAL_CAP), (0, queries.TOTAL_CAP), (0, 0)):
+        for gather, cap in ((queries.PG_GATHER, queries.TOTAL_CAP), (0, queries.TOTAL_CAP), (0, 0), (0, n)):
             monkeypatch.setattr(queries, "PG_GATHER", gather)
             found = queries.find_events(conn, flt, sort, limit=7, offset=2, cap=cap)
             assert found.ids == expected, (flt, sort, gather, cap)
+            assert (found.total, found.exact) == (min(n, cap), n <= cap), (flt, sort, gather, cap)
     monkeypatch.undo()
 
 

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from conftest import new_database
 from sitrep import pipeline, service
 from sitrep.model import Article, EventDate, Figure, Mention, Place, Span, Weapon
-from sitrep.store import Store
+from sitrep.store import Store, schema
 from sitrep.store import articles as article_rows
 from sitrep.store import events as event_rows
 from sitrep.store import mentions as mention_rows
@@ -280,3 +280,53 @@ def test_a_merge_asks_for_many_mentions_what_it_asks_for_each(db_url, corpus, an
         one_by_one = [event_rows.candidates(conn, m) for m in asked]
     assert sum(map(len, one_by_one)) > len(asked)  # the store has events near most of them
     assert [[e["id"] for e in found] for found in many] == [[e["id"] for e in found] for found in one_by_one]
+
+
+def _pairs(store: Store) -> tuple[list[tuple], list[tuple]]:
+    """SQLite's kept (article seq, event seq) pairs, and the pairs the mentions give now."""
+    with store.engine.connect() as conn:
+        kept = conn.exec_driver_sql("SELECT article_seq, event_seq FROM article_events ORDER BY 1, 2").all()
+        conn.exec_driver_sql("DELETE FROM article_events")
+        conn.exec_driver_sql(schema.SQLITE_EVENT_MAP_FILL)
+        made = conn.exec_driver_sql("SELECT article_seq, event_seq FROM article_events ORDER BY 1, 2").all()
+        conn.rollback()
+    return kept, made
+
+
+def _placed(article: NewArticle, n: int, event_id: str | None) -> list[Mention]:
+    return [Mention(id=f"{article.article.id[:8]}-{i}", article_id=article.article.id, type="attack",
+                    subtype="strike", event_id=event_id) for i in range(n)]
+
+
+def test_sqlite_keeps_each_articles_events_as_mentions_and_events_come_and_go(tmp_path):
+    """The pairs word searches count (``schema.SQLITE_EVENT_MAP_DDL``) follow every write:
+    mentions placed before their event exists, moved, unmerged, replaced; events dropped."""
+    first, second, third = (_article(f"Invented: the {n} report.") for n in ("first", "second", "third"))
+    event = {"type": "attack", "subtype": "strike", "date": "2022-03-06", "date_precision": "day"}
+
+    def mention(article: NewArticle, i: int) -> str:
+        return f"{article.article.id[:8]}-{i}"
+
+    steps = [
+        lambda conn: event_rows.create_many(conn, [("event-a", event), ("event-b", event)]),  # after their mentions
+        lambda conn: event_rows.assign_many(conn, [(mention(second, 0), "event-a", 1.0, "same")]),
+        lambda conn: event_rows.assign_many(conn, [(mention(first, 0), "event-b", 1.0, "moved")]),
+        lambda conn: event_rows.unmerge(conn, mention(first, 1)),
+        lambda conn: event_rows.assign_many(conn, [(mention(first, 0), "event-a", 1.0, "back")]),
+        lambda conn: event_rows.delete(conn, "event-b", into="event-a"),
+        lambda conn: None,  # the third article's mentions replaced, into an event yet to be written
+        lambda conn: event_rows.create_many(conn, [("event-c", event)]),
+    ]
+    seen = []
+    with opened(str(tmp_path / "pairs.db")) as store:
+        store.add_articles([(first, _placed(first, 2, "event-a")), (second, _placed(second, 1, None)),
+                            (third, _placed(third, 1, "event-a"))])
+        for i, step in enumerate(steps):
+            if i == 6:
+                store.replace_mentions(third.article.id, _placed(third, 2, "event-c"))
+            with store.engine.begin() as conn:
+                step(conn)
+            seen.append(_pairs(store))
+    for kept, made in seen:
+        assert kept == made
+    assert [len(kept) for kept, _ in seen] == [2, 3, 4, 3, 3, 3, 2, 3]

@@ -73,9 +73,10 @@ class Condition(NamedTuple):
 
     among: sa.ColumnElement
     each: sa.ColumnElement
-    ids: sa.Select | sa.TextualSelect | None = None  # one column, event_id
+    ids: sa.Select | sa.TextualSelect | None = None  # one column: event ids (or seqs, ``key``)
     leads: bool = False  # a count reads ``ids`` even beside other conditions (a word search)
     unique: bool = False  # ``ids`` gives each event once, off a GIN index (PostgreSQL's event words)
+    key: str = "id"  # the column of ``events`` that ``ids`` gives
 
 
 def _on_events(where: sa.ColumnElement) -> Condition:
@@ -141,26 +142,26 @@ def _pg_words(terms: list[str]) -> sa.ColumnElement:
     return article_words().op("@@")(_pg_query(terms))
 
 
-# SQLite, written out: its planner must be told the join order (CROSS JOIN) and the covering
-# index (INDEXED BY, which SQLAlchemy's SQLite dialect does not write).
+# SQLite, written out: its planner must be told the join order (CROSS JOIN) and the index
+# (INDEXED BY, which SQLAlchemy's SQLite dialect does not write).
 _FTS_SEQS = "SELECT rowid FROM article_fts WHERE article_fts MATCH :words"
-# every match, read in rowid order and lazily: a LIMIT above stops it
-_FTS_EVENTS = ("SELECT mentions.event_id AS event_id FROM article_fts "
-               "CROSS JOIN articles INDEXED BY ix_read_articles_seq_id ON articles.seq = article_fts.rowid "
-               "CROSS JOIN mentions ON mentions.article_id = articles.id WHERE article_fts MATCH :words")
-# from one event's mentions to their articles' seqs, each looked up among the matches (collected
-# once per query); "+ 0" keeps SQLite from walking every match per event through the seq index
-_FTS_EACH = (f"EXISTS (SELECT 1 FROM mentions "
-             f"CROSS JOIN articles INDEXED BY ix_read_articles_id ON articles.id = mentions.article_id "
-             f"WHERE mentions.event_id = events.id AND articles.seq + 0 IN ({_FTS_SEQS}))")
+# every match, read in rowid order and lazily (a LIMIT above stops it), each to its events'
+# seqs (``schema.SQLITE_EVENT_MAP_DDL``): integer keys, one lookup a match
+_FTS_EVENTS = ("SELECT article_events.event_seq AS event_seq FROM article_fts "
+               "CROSS JOIN article_events ON article_events.article_seq = article_fts.rowid "
+               "WHERE article_fts MATCH :words")
+# from one event to its articles' seqs, each looked up among the matches (collected once per
+# query); "+ 0" keeps SQLite from probing the map once per match for each event
+_FTS_EACH = (f"EXISTS (SELECT 1 FROM article_events INDEXED BY ix_article_events_event "
+             f"WHERE article_events.event_seq = events.seq AND article_events.article_seq + 0 IN ({_FTS_SEQS}))")
 
 
 def _sqlite_text_condition(terms: list[str]) -> Condition:
-    """FTS5 finds article seqs; collected, each match leads to its id and its events; event by
+    """FTS5 finds article seqs; collected, each match leads to its events' seqs; event by
     event, the event's articles are looked up among the matches."""
     words = sa.bindparam("words", _fts_match(terms))
-    ids = sa.text(_FTS_EVENTS).bindparams(words).columns(sa.column("event_id", events.c.id.type))
-    return Condition(events.c.id.in_(ids), sa.text(_FTS_EACH).bindparams(words), ids, leads=True)
+    ids = sa.text(_FTS_EVENTS).bindparams(words).columns(sa.column("event_seq", events.c.seq.type))
+    return Condition(events.c.seq.in_(ids), sa.text(_FTS_EACH).bindparams(words), ids, leads=True, key="seq")
 
 
 def _pg_one_word(conn: sa.Connection, terms: list[str]) -> bool:
@@ -282,10 +283,10 @@ def _count(conn: sa.Connection, conds: list[Condition], cap: int) -> int:
     if driving is None:
         matching = sa.select(events.c.id).where(*(c.among for c in conds)).limit(cap + 1).subquery()
     else:
-        event_id = driving.ids.subquery("found").c.event_id
+        event_id = list(driving.ids.subquery("found").c)[0]
         others = [c.among for c in conds if c is not driving]
         # a mention's event always exists (an event goes when its last mention leaves)
-        passing = [sa.select(events.c.id).where(events.c.id == event_id, *others).exists()] if others else []
+        passing = [sa.select(events.c.id).where(events.c[driving.key] == event_id, *others).exists()] if others else []
         matching = sa.select(event_id).where(event_id.is_not(None), *passing).distinct().limit(cap + 1).subquery()
     return conn.execute(sa.select(sa.func.count()).select_from(matching)).scalar_one()
 
