@@ -15,6 +15,7 @@ import pytest
 from sitrep.geo import (Gazetteer, actor_mentions, build, cues, fold, geoparse, katottg,
                         resolve_name, salience, skeleton)
 from sitrep.geo.gazetteer import _is_current
+from sitrep.geo.finder import find
 from sitrep.geo.tokens import sentences, tokenize
 from sitrep.model import Place
 
@@ -448,6 +449,25 @@ def test_a_final_s_is_possessive_only_before_an_apostrophe():
     assert [t.possessive for t in tokenize("Troops massed in Belarus")] == [False] * 4
     assert [t.possessive for t in tokenize("Belarus' border, Belarus")] == [True, False, False]
     assert [(t.text, t.possessive) for t in tokenize("near Kyiv's edge")][1] == ("Kyiv", True)
+
+
+def test_possessives_are_looked_for_at_apostrophes_only():
+    got = [(t.text, t.possessive) for t in tokenize("Ross'x and Bess' cat; Kyiv's' 's Paris's")]
+    assert got == [("Ross'x", False), ("and", False), ("Bess", True), ("cat", False),
+                   ("Kyiv", True), ("s", False), ("Paris", True)]
+
+
+def test_a_lone_word_is_matched_as_in_a_run_of_words(gaz):
+    # a word no other joins takes the shortcut of ``_match_word``: actor names the gazetteer
+    # lacks stay mentions, stop words never match through a spelling variant, a possessive
+    # word is looked up without its ending
+    keys = [(m.key, m.candidates == ()) for m in find("The Kremlin said so.", gaz).mentions]
+    assert keys == [("kremlin", True)]
+    assert not any(m.key == "in" for m in find("Shells fell there and In.", gaz).mentions)
+    alone = [m for m in find("Shelling hit Kharkiv's edge.", gaz).mentions if m.first == 2]
+    assert [(m.key, m.last) for m in alone] == [("kharkiv", 2)]
+    plain = [m for m in find("Shelling hit Kharkiv.", gaz).mentions if m.first == 2]
+    assert alone[0].candidates == plain[0].candidates and plain[0].candidates
 
 
 def test_tokens_carry_offsets_case_and_possessives():

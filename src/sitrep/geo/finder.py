@@ -163,6 +163,8 @@ def _match_at(found: Found, gaz: Gazetteer, i: int, blocked: set[int],
               lower_words: set[str]) -> Mention | None:
     text, toks = found.text, found.tokens
     ends = _span_ends(found, i, blocked)
+    if len(ends) == 1:
+        return _match_word(found, gaz, i, lower_words)
     key = fold(toks[i].text)
     # "In Nova Kakhovka" must not start at "In" through a spelling variant
     passes = (False,) if key in _words().stop else (False, True)
@@ -180,6 +182,32 @@ def _match_at(found: Found, gaz: Gazetteer, i: int, blocked: set[int],
                     return longer
             if cands or fold(surface) in _words().actor_names:
                 return Mention(start, toks[j].end, fold(surface), cands, i, j)
+    return None
+
+
+def _match_word(found: Found, gaz: Gazetteer, i: int, lower_words: set[str]) -> Mention | None:
+    """``_match_at`` for a word no other can join (most capitalised words): what it names
+    depends on the word alone, so it is looked up once a process (see ``_word_names``)."""
+    tok = found.tokens[i]
+    key = fold(tok.text)
+    if _single_word_blocked(tok, key, lower_words):
+        return None
+    cands = _word_names(gaz, tok.text)
+    if cands is None:
+        return None
+    return Mention(tok.start, tok.end, key, cands, i, i)
+
+
+@lru_cache(maxsize=65536)
+def _word_names(gaz: Gazetteer, word: str) -> tuple[Candidate, ...] | None:
+    """The entries one word alone may name, exact forms first, then spelling variants
+    (not for stop words: "In"); () for an actor's name the gazetteer lacks; None for none.
+    A lone word has no tail and opens no longer name (see ``_opener_variant``)."""
+    passes = (False,) if fold(word) in _words().stop else (False, True)
+    for variants in passes:
+        cands = _lookup(gaz, word, variants, False)
+        if cands or fold(word) in _words().actor_names:
+            return cands
     return None
 
 
@@ -312,11 +340,15 @@ def _drop_speakers(found: Found) -> None:
     keep = []
     for m in found.mentions:
         after = cues.words_after(found, m.last, limit=1)
-        town = any(c.kind == "place" for c in m.candidates) and not any(
-            c.capital or c.kind != "place" for c in m.candidates)
-        if not (after and after[0] in verbs and town and m.first == m.last):
+        if not (after and after[0] in verbs and m.first == m.last and _town(m)):
             keep.append(m)
     found.mentions = keep
+
+
+def _town(m: Mention) -> bool:
+    """Every entry the mention may name is a town, and none a capital."""
+    return any(c.kind == "place" for c in m.candidates) and not any(
+        c.capital or c.kind != "place" for c in m.candidates)
 
 
 def _keep_lone_things(found: Found, things: list[Mention]) -> None:

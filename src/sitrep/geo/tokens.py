@@ -6,7 +6,7 @@ not a full NLP pipeline, and must stay fast on thousands of short texts.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from functools import partial
 from itertools import accumulate, repeat
 from operator import itemgetter
@@ -17,6 +17,7 @@ from sitrep.geo import lexicon
 # a word, captured: ``split`` then hands back the gaps and the words in turn
 _WORD = re.compile(r"([^\W\d_]+(?:[-'’ʼ´][^\W\d_]+)*|\d+(?:[.,]\d+)*)")
 _APOSTROPHES = "'’ʼ"
+_APOSTROPHE = re.compile(f"[{_APOSTROPHES}]")
 _START = itemgetter(0)  # a span's start
 _FIRST_CHAR = itemgetter(0)
 _NON_WORD = re.compile(r"[^\w]")
@@ -55,9 +56,25 @@ def tokenize(text: str) -> list[Token]:
     capitalised = map(str.isupper, map(_FIRST_CHAR, words))
     out = list(map(_new_token, zip(words, offsets[1::2], offsets[2::2], repeat(False),
                                    capitalised, map(str.lower, words))))
-    for k in [k for k, word in enumerate(words) if word[-1] == "s"]:
-        out[k] = _possessive(text, out[k])
+    for k in _possessive_candidates(text, offsets):
+        if words[k][-1] == "s":
+            out[k] = _possessive(text, out[k])
     return out
+
+
+def _possessive_candidates(text: str, offsets: list[int]) -> list[int]:
+    """The words a possessive may end (see ``_possessive``): those ending two characters
+    after an apostrophe ("Kyiv's") or right before one ("Belarus'"). Found from the few
+    apostrophes, not by asking every word."""
+    ends = offsets[2::2]
+    out: set[int] = set()
+    for match in _APOSTROPHE.finditer(text):
+        pos = match.start()
+        for end in (pos, pos + 2):
+            k = bisect_left(ends, end)
+            if k < len(ends) and ends[k] == end:
+                out.add(k)
+    return sorted(out)
 
 
 def _possessive(text: str, tok: Token) -> Token:
