@@ -17,6 +17,7 @@ from typing import Any
 
 from sitrep import yamlfile
 from sitrep.model import Weapon
+from sitrep.nlp.scan import trie, trie_regex
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "weapons.yaml"
 
@@ -117,28 +118,11 @@ def _lexicon() -> _Lexicon:
         for key in _first_word_keys(name):
             groups.setdefault(key, []).append(f"(?P<w{i}>{regex})")
     by_first_word = {key: re.compile(rf"(?<![\w\-‐–])(?:{'|'.join(alts)})(?![\w])") for key, alts in groups.items()}
-    word = rf"(?P<w>{_trie([k for k in by_first_word if k.isalpha()])})(?![a-z])"
+    # one alternation of the first words, as a tree of their letters
+    first = trie_regex(trie(tuple(map(re.escape, k)) for k in by_first_word if k.isalpha()))
+    word = rf"(?P<w>{first})(?![a-z])"
     return _Lexicon(by_first_word, tuple(w for _, _, w in alternatives), re.compile(rf"[^a-z](?={word})"),
                     re.compile(word))
-
-
-def _trie(words: list[str]) -> str:
-    """An alternation of words, written as a tree of their characters: the regex engine then
-    tests each character once instead of every word in turn."""
-    tree: dict[str, dict] = {}
-    for w in words:
-        node = tree
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}  # a word ends here
-    return _trie_regex(tree)
-
-
-def _trie_regex(node: dict[str, dict]) -> str:
-    alts = [re.escape(ch) + _trie_regex(sub) for ch, sub in sorted(node.items()) if ch]
-    if "" in node:
-        alts.append("")  # last: a longer word is tried first, the lookahead after it decides
-    return alts[0] if len(alts) == 1 else f"(?:{'|'.join(alts)})"
 
 
 def _first_word_keys(name: str) -> set[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 
 _QUANTIFIERS = "?*+{"
@@ -199,7 +199,7 @@ class OnePass:
                     self.by_char.setdefault(first, []).append(i)
                 openings += [(re.escape(first), *lead) for lead, _ in leads(tail, False, _LEAD_ATOMS)]
         self.after_gap = all(_at_word_start(w) for found in ways for w in found or ())
-        self.any_start = re.compile(_any_start(_trie(openings), self.after_gap)) if openings else None
+        self.any_start = re.compile(_any_start(trie(openings, shortest_wins=True), self.after_gap)) if openings else None
 
     def matches(self, text: str) -> list[list[re.Match[str]]]:
         """Each pattern's matches in ``text``, in the order of ``patterns``."""
@@ -236,14 +236,14 @@ def _at_word_start(way: tuple[list[str], str, str]) -> bool:
     return any(tail.startswith(f"(?<!{b}{re.escape(first)})") for b in _WORD_BEFORE)
 
 
-def _any_start(trie: _Trie, after_gap: bool) -> str:
+def _any_start(tree: _Trie, after_gap: bool) -> str:
     r"""Where some way of opening may match: its first character (``c(?=rest)``), or with
     ``after_gap`` the non-word character before it (``\W(?=c rest)``); the rest is only the
     opening's first atoms (``leads``), a cheap test that lets through a few places more."""
     if after_gap:
-        return rf"\W(?={_alternatives(trie)})"
-    return "|".join(first + (f"(?={_alternatives(rest)})" if _COMPLETE not in rest else "")
-                    for first, rest in trie.items())
+        return rf"\W(?={trie_regex(tree)})"
+    return "|".join(first + (f"(?={trie_regex(rest)})" if _COMPLETE not in rest else "")
+                    for first, rest in tree.items())
 
 
 # The pre-scan checks up to this many atoms of each opening: enough to tell most words apart,
@@ -337,29 +337,32 @@ def _literal(ch: str, ignore_case: bool) -> str:
 
 
 _Trie = dict[str, "_Trie"]  # atom -> what may follow
-_COMPLETE = ""  # the key (no atom) of a node where an opening ends
+_COMPLETE = ""  # the key (no atom) of a node where a branch ends
 
 
-def _trie(openings: Iterable[tuple[str, ...]]) -> _Trie:
-    """The openings as a tree of atoms; one that is complete makes longer ones under it moot."""
+def trie(branches: Iterable[Sequence[str]], shortest_wins: bool = False) -> _Trie:
+    """Branches of regex atoms as a tree; with ``shortest_wins`` a complete branch makes
+    longer ones under it moot (a test of how a match opens needs no more)."""
     root: _Trie = {}
-    for atoms in openings:
+    for atoms in branches:
         node = root
         for atom in atoms:
-            if _COMPLETE in node:
+            if shortest_wins and _COMPLETE in node:
                 break
             node = node.setdefault(atom, {})
         else:
-            node.clear()
+            if shortest_wins:
+                node.clear()
             node[_COMPLETE] = {}
     return root
 
 
-def _alternatives(trie: _Trie) -> str:
-    """A regex of the tree: common beginnings tested once."""
-    if _COMPLETE in trie:
-        return ""
-    ways = [atom + _alternatives(rest) for atom, rest in trie.items()]
+def trie_regex(tree: _Trie) -> str:
+    """A regex of the tree, common beginnings tested once (instead of every branch in turn),
+    a longer branch tried before a shorter one it extends."""
+    ways = [atom + trie_regex(rest) for atom, rest in sorted(tree.items()) if atom != _COMPLETE]
+    if _COMPLETE in tree:
+        ways.append("")  # last: what follows the regex decides between the lengths
     return ways[0] if len(ways) == 1 else f"(?:{'|'.join(ways)})"
 
 
