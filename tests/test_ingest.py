@@ -102,7 +102,7 @@ def _snapshot(db: Path) -> tuple:
     with sqlite3.connect(db) as conn:
         arts = sorted(conn.execute("select id, duplicate_of, source from articles"))
         srcs = conn.execute("select count(*) from sources").fetchone()[0]
-        bands = conn.execute("select count(*) from minhash_bands").fetchone()[0]
+        bands = conn.execute("select count(*) from signature_bands").fetchone()[0]
     return arts, srcs, bands
 
 

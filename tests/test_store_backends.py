@@ -22,7 +22,7 @@ import pytest
 import sqlalchemy as sa
 
 from conftest import new_database
-from sitrep import pipeline, service
+from sitrep import dedup, pipeline, service
 from sitrep.model import Article, EventDate, Figure, Mention, Place, Span, Weapon
 from sitrep.store import Store, schema
 from sitrep.store import articles as article_rows
@@ -217,6 +217,38 @@ def test_large_figures_json_and_bytes_round_trip(db_url):
     assert row["evidence"] == [{"start": 0, "end": 8, "text": "Invented"}]
     assert (row["locations"][0]["lat"], row["locations"][0]["lon"]) == (50.9, 30.75)
     assert candidates == [(new.article.id, new.signature)]
+
+
+def _signed(record: dict) -> NewArticle:
+    text = record["text"]
+    article = Article(id=hashlib.sha256(text.encode()).hexdigest()[:16], source=record["url"],
+                      text=text, raw_text=text, language="en")
+    sig = dedup.signature(text)
+    return NewArticle(article=article, digest="0" * 32, signature=sig, buckets=dedup.buckets(sig))
+
+
+def test_a_store_of_the_first_minhash_scheme_is_signed_again_on_open(db_url, corpus):
+    records = [json.loads(line) for line in islice(open(corpus / "news" / "r2nery-ukraine-media.jsonl",
+                                                         encoding="utf-8"), 3)]
+    news = [_signed(r) for r in records]
+    with opened(db_url) as store, store.engine.begin() as conn:
+        article_rows.insert_many(conn, news)
+        # as scheme 1 left it: its own tables, none of scheme 2's rows
+        conn.execute(sa.text("CREATE TABLE minhashes (article_id VARCHAR(32), signature BYTEA)"
+                             .replace("BYTEA", "BLOB" if conn.dialect.name == "sqlite" else "BYTEA")))
+        conn.execute(sa.text("CREATE TABLE minhash_bands (band INTEGER, bucket VARCHAR(32), article_id VARCHAR(32))"))
+        conn.execute(schema.signature_bands.delete())
+        conn.execute(schema.signatures.delete())
+    with opened(db_url) as store:
+        with store.engine.connect() as conn:
+            tables = set(sa.inspect(conn).get_table_names())
+            bands = conn.execute(sa.select(sa.func.count()).select_from(schema.signature_bands)).scalar_one()
+        # a lightly edited copy of the first finds it again
+        copy = records[0]["text"].replace(".", ";", 3)
+        found = store.dedup_candidates(list(dedup.buckets(dedup.signature(copy))))
+    assert not {"minhashes", "minhash_bands"} & tables
+    assert bands == len(news) * dedup.BANDS
+    assert found[0] == (news[0].article.id, news[0].signature)
 
 
 def test_events_near_a_date_are_found_by_byte_order(db_url):

@@ -8,7 +8,7 @@ from typing import Iterator
 import sqlalchemy as sa
 
 from sitrep.model import Article
-from sitrep.store.schema import articles, minhash_bands, minhashes, sources
+from sitrep.store.schema import articles, signature_bands, signatures, sources
 from sitrep.store.turns import take_turn
 
 # NUL (PostgreSQL's text refuses it) and surrogate code points (no UTF-8 writer accepts them, so
@@ -63,8 +63,8 @@ def dedup_candidates_many(conn: sa.Connection, bucket_lists: list[tuple[tuple[in
     wanted = {key for keys in bucket_lists for key in keys}
     if not wanted:
         return [[] for _ in bucket_lists]
-    q = sa.select(minhash_bands.c.band, minhash_bands.c.bucket, minhash_bands.c.article_id).where(
-        minhash_bands.c.bucket.in_({k for _, k in wanted}))
+    q = sa.select(signature_bands.c.band, signature_bands.c.bucket, signature_bands.c.article_id).where(
+        signature_bands.c.bucket.in_({k for _, k in wanted}))
     holders: dict[tuple[int, str], set[str]] = {}
     for band, bucket, article_id in conn.execute(q):
         if (band, bucket) in wanted:
@@ -72,9 +72,9 @@ def dedup_candidates_many(conn: sa.Connection, bucket_lists: list[tuple[tuple[in
     ids = set().union(*holders.values()) if holders else set()
     if not ids:
         return [[] for _ in bucket_lists]
-    q = (sa.select(minhashes.c.article_id, minhashes.c.signature)
-         .join(articles, articles.c.id == minhashes.c.article_id)
-         .where(minhashes.c.article_id.in_(ids)).order_by(articles.c.seq))
+    q = (sa.select(signatures.c.article_id, signatures.c.signature)
+         .join(articles, articles.c.id == signatures.c.article_id)
+         .where(signatures.c.article_id.in_(ids)).order_by(articles.c.seq))
     ordered = [(r[0], r[1]) for r in conn.execute(q)]
     out = []
     for keys in bucket_lists:
@@ -103,10 +103,10 @@ def insert_many(conn: sa.Connection, news: list[NewArticle]) -> None:
     # each row's seq is read inside its INSERT: a SELECT before it would run outside the
     # write lock on SQLite, and a writer beside it could take the same seq
     conn.execute(_INSERT_ARTICLE, [_article_row(n.article) for n in news])
-    conn.execute(minhashes.insert(), [{"article_id": n.article.id, "signature": n.signature} for n in news])
+    conn.execute(signatures.insert(), [{"article_id": n.article.id, "signature": n.signature} for n in news])
     bands = [{"band": b, "bucket": k, "article_id": n.article.id} for n in news for b, k in n.buckets]
     if bands:
-        conn.execute(minhash_bands.insert(), bands)
+        conn.execute(signature_bands.insert(), bands)
     latest = {storable(n.article.source): (n.digest, n.article.id) for n in news}  # a source read twice: its last text
     conn.execute(_FORGET_SOURCE, [{"source": s} for s in latest])
     conn.execute(sources.insert(), [{"source": s, "digest": d, "article_id": a} for s, (d, a) in latest.items()])
@@ -124,8 +124,9 @@ def insert_source(conn: sa.Connection, source: str, digest: str, article_id: str
 
 
 def iter_rows(conn: sa.Connection) -> Iterator[dict]:
-    q = sa.select(articles).order_by(articles.c.seq)
-    for row in conn.execution_options(yield_per=500).execute(q):
+    # on the statement: a connection's own options (SQLAlchemy 2) would stay for what follows
+    q = sa.select(articles).order_by(articles.c.seq).execution_options(yield_per=500)
+    for row in conn.execute(q):
         yield dict(row._mapping)
 
 

@@ -52,6 +52,7 @@ def _create_tables(engine: sa.Engine) -> None:
         schema.metadata.create_all(conn)
         upgrade.add_missing_columns(conn)  # a store made by an older sitrep: the columns
         upgrade.fill_new_tables(conn)  # the tables kept from others
+        upgrade.resign_scheme_1(conn, had)  # near-duplicate signatures of an older scheme
         schema.add_missing(conn)  # and indexes added since
         upgrade.add_event_words(conn, had)  # after the articles' word vectors, which it is made of
 

@@ -54,17 +54,18 @@ sources = sa.Table(
     sa.Column("article_id", ID, sa.ForeignKey("articles.id"), nullable=False),
 )
 
-# MinHash LSH kept in the store: one row per (band, bucket) of each article's signature.
-minhash_bands = sa.Table(
-    "minhash_bands", metadata,
+# MinHash LSH kept in the store (``dedup``, scheme 2): one row per (band, bucket) of each
+# article's signature. Scheme 1's tables were "minhash_bands" and "minhashes" (``upgrade``).
+signature_bands = sa.Table(
+    "signature_bands", metadata,
     sa.Column("band", sa.Integer, nullable=False),
     sa.Column("bucket", sa.String(32), nullable=False),
     sa.Column("article_id", ID, sa.ForeignKey("articles.id"), nullable=False),
 )
-sa.Index("ix_minhash_bucket", minhash_bands.c.bucket, minhash_bands.c.band)
+sa.Index("ix_signature_bucket", signature_bands.c.bucket, signature_bands.c.band)
 
-minhashes = sa.Table(
-    "minhashes", metadata,
+signatures = sa.Table(
+    "signatures", metadata,
     sa.Column("article_id", ID, sa.ForeignKey("articles.id"), primary_key=True),
     sa.Column("signature", sa.LargeBinary, nullable=False),
 )

@@ -6,11 +6,16 @@ Each step checks first, so that a current store costs one catalogue read.
 """
 from __future__ import annotations
 
+import logging
+
 import sqlalchemy as sa
 
+from sitrep import dedup
 from sitrep.store import daily, event_words, listing
 from sitrep.store import events as event_rows
-from sitrep.store.schema import claimant_words, mention_weapons, mentions
+from sitrep.store.schema import articles, claimant_words, mention_weapons, mentions, signature_bands, signatures
+
+log = logging.getLogger(__name__)
 
 _ID = {"sqlite": "VARCHAR(32)", "postgresql": 'VARCHAR(32) COLLATE "C"'}  # as schema.ID
 
@@ -75,3 +80,26 @@ def fill_new_tables(conn: sa.Connection) -> None:
         daily.new_version(conn)
     if listing.unfilled(conn):
         listing.rebuild(conn)
+
+
+_SCHEME_1 = ("minhash_bands", "minhashes")  # dedup's first signatures: another 3-gram hash
+
+
+def resign_scheme_1(conn: sa.Connection, had: set[str]) -> None:
+    """A store signed by ``dedup`` scheme 1: every stored article signed again from its text
+    (an article's new signature could never match an old one), and the old tables dropped."""
+    if not set(_SCHEME_1) & had:
+        return
+    n = 0
+    # streamed (on the statement: PostgreSQL's server-side cursor takes no inserts)
+    stored = sa.select(articles.c.id, articles.c.text).order_by(articles.c.seq).execution_options(yield_per=2000)
+    for chunk in conn.execute(stored).partitions():
+        rows = [(article_id, dedup.signature(text or "")) for article_id, text in chunk]
+        conn.execute(signatures.insert(), [{"article_id": a, "signature": sig} for a, sig in rows])
+        bands = [{"band": b, "bucket": k, "article_id": a} for a, sig in rows for b, k in dedup.buckets(sig)]
+        if bands:
+            conn.execute(signature_bands.insert(), bands)
+        n += len(rows)
+    for table in _SCHEME_1:
+        conn.execute(sa.text(f"DROP TABLE IF EXISTS {table}"))
+    log.info("re-signed %d articles for near-duplicate detection (MinHash scheme %d)", n, dedup.SCHEME)
