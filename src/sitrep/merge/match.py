@@ -194,7 +194,7 @@ def judge(m: dict, event: dict, members: list[dict]) -> Verdict | None:
         return None
     # places are compared mention to mention: an event's places add up over its reports
     place_score, place_why = max((places_fit(m, _targets(x), m["type"]) for x in members), key=lambda p: p[0])
-    if place_score < 0:
+    if place_score <= 0:  # a report with no place in common is never joined, whatever else agrees
         return None
     figs, weapons = _figures_agree(m, members), _weapons_agree(m, members)
     origins, claimant = _origins_agree(m, members), _claimant_agrees(m, members)
@@ -202,7 +202,7 @@ def judge(m: dict, event: dict, members: list[dict]) -> Verdict | None:
     score = place_score + 0.3 * bool(figs) + 0.1 * bool(weapons) + 0.3 * bool(origins) \
         + 0.2 * bool(claimant) + 0.1 * sides
     needed = THRESHOLD if dated else UNDATED_THRESHOLD
-    if score < needed or place_score == 0:
+    if score < needed:
         return None
     if not dated and m["type"] in ("attack", "incursion") and not (figs or origins or claimant):
         return None  # an undated attack needs more than a shared place: a figure, an origin, a source
