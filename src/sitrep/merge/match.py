@@ -101,24 +101,27 @@ def _specific(places: list[dict]) -> list[dict]:
 
 
 def places_fit(m: dict, e_places: list[dict], event_type: str) -> tuple[float, str]:
-    mine, theirs = _specific(_targets(m)), _specific(e_places)
+    return _fit(_specific(_targets(m)), _specific(e_places), event_type)
+
+
+def _fit(mine: list[dict], theirs: list[dict], event_type: str) -> tuple[float, str]:
+    """``places_fit`` of a report's specific target places and an event's."""
     if not mine or not theirs:
         return 0.0, "no place to compare"
     m_country_only = all(loc["precision"] == "country" for loc in mine)
     e_country_only = all(loc["precision"] == "country" for loc in theirs)
     if event_type in ("attack", "incursion") and m_country_only != e_country_only:
         return -1.0, "a country-wide wave and a place hit in it are two events"
-    pairs = [(a, p) for a in mine for b in theirs if (p := _pair(a, b))]
+    pairs = [(a, b, p) for a in mine for b in theirs if (p := _pair(a, b))]
     if not pairs and event_type not in ("attack", "incursion"):
         countries = {loc["country"] for loc in mine} & {loc["country"] for loc in theirs}
         if countries:
             return 0.6, f"same country {sorted(countries)[0]}"
     if not pairs:
         return 0.0, "no shared place"
-    score, why = max((p for _, p in pairs), key=lambda p: p[0])
+    score, why = max((p for _, _, p in pairs), key=lambda p: p[0])
     # two reports naming several places are one event only if most places are shared
-    share = min(len({id(a) for a, _ in pairs}) / len(mine),
-                len({id(b) for b in theirs if any(_pair(a, b) for a in mine)}) / len(theirs))
+    share = min(len({id(a) for a, _, _ in pairs}) / len(mine), len({id(b) for _, b, _ in pairs}) / len(theirs))
     return score * min(1.0, share / 0.6), why
 
 
@@ -193,7 +196,8 @@ def judge(m: dict, event: dict, members: list[dict]) -> Verdict | None:
     if dated is False:
         return None
     # places are compared mention to mention: an event's places add up over its reports
-    place_score, place_why = max((places_fit(m, _targets(x), m["type"]) for x in members), key=lambda p: p[0])
+    mine = _specific(_targets(m))
+    place_score, place_why = max((_fit(mine, _specific(_targets(x)), m["type"]) for x in members), key=lambda p: p[0])
     if place_score <= 0:  # a report with no place in common is never joined, whatever else agrees
         return None
     figs, weapons = _figures_agree(m, members), _weapons_agree(m, members)
