@@ -114,7 +114,7 @@ def _batches(items: Iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
-class _Done:
+class Done:
     """A result computed on the spot, shaped like a Dask future."""
 
     def __init__(self, value) -> None:
@@ -212,10 +212,10 @@ def _unseen(batch: list, store: Store, summary: Summary, hooks: Hooks) -> list[t
 
 def _prepare(docs: list[RawDocument], extractor: Analysis | None, executor):
     if not docs:
-        return _Done([])
+        return Done([])
     if executor is not None:
         return executor.submit(prepare_batch, docs, pure=False)
-    return _Done([prepare(doc, extractor) for doc in docs])
+    return Done([prepare(doc, extractor) for doc in docs])
 
 
 def _present(summary: Summary, hooks: Hooks) -> None:

@@ -102,7 +102,9 @@ def _start_local(workers: int):
 
 class _Starting:
     """A Dask client still starting, as an executor: work submitted before it is up waits, in
-    order, and is sent when it is (at the next submit, or when a result is asked for)."""
+    order, and is sent when it is (at the next submit, or when a result is asked for). A result
+    asked for before the cluster is up is computed here instead of waiting idle for it
+    (starting worker processes takes seconds)."""
 
     def __init__(self, started: Future) -> None:
         self._started = started
@@ -120,7 +122,11 @@ class _Starting:
         client = self._started.result()[1]
         waiting, self._waiting = self._waiting, []
         for job in waiting:
-            job.future = client.submit(job.fn, *job.args, **job.kwargs)
+            if job.future is None:
+                job.future = client.submit(job.fn, *job.args, **job.kwargs)
+
+    def started(self) -> bool:
+        return self._started.done()
 
     def close(self) -> None:
         if not self._started.done() and not self._started.cancel():
@@ -132,13 +138,16 @@ class _Starting:
 
 
 class _Deferred:
-    """A task for a ``_Starting`` client, shaped like a Dask future."""
+    """A task for a ``_Starting`` client, shaped like a Dask future; ``kwargs`` are the
+    client's options for it (``pure``), not the function's."""
 
     def __init__(self, owner: _Starting, fn, args: tuple, kwargs: dict) -> None:
         self.owner, self.fn, self.args, self.kwargs = owner, fn, args, kwargs
         self.future = None
 
     def result(self):
+        if self.future is None and not self.owner.started():
+            self.future = pipeline.Done(self.fn(*self.args))
         if self.future is None:
             self.owner.send()
         return self.future.result()
