@@ -76,6 +76,17 @@ def words_after(found: Found, i: int, limit: int = 6) -> list[str]:
     return [t.lower for t in found.tokens[i + 1:j + 1]]
 
 
+def word_before(found: Found, i: int) -> str | None:
+    """The lower-case word right before token ``i`` (``words_before`` with ``limit=1``, as a
+    word: most questions are about that one word, and no list need be built for it)."""
+    return found.tokens[i - 1].lower if i > 0 and found.links[i - 1] else None
+
+
+def word_after(found: Found, i: int) -> str | None:
+    """The lower-case word right after token ``i`` (``words_after`` with ``limit=1``)."""
+    return found.tokens[i + 1].lower if i + 1 < len(found.tokens) and found.links[i] else None
+
+
 @cache
 def _by_word(name: str, last: bool) -> dict[str, tuple[tuple[str, ...], ...]]:
     """The phrases of list ``name`` by their last (or first) word, longest first: the finder
@@ -86,6 +97,19 @@ def _by_word(name: str, last: bool) -> dict[str, tuple[tuple[str, ...], ...]]:
         if phrase:
             out.setdefault(phrase[-1] if last else phrase[0], []).append(phrase)
     return {word: tuple(group) for word, group in out.items()}
+
+
+@cache
+def last_words(name: str) -> frozenset[str]:
+    """The words the phrases of list ``name`` end with: a lead ending in any other word ends
+    with none of them, which is known before the words before it are read."""
+    return frozenset(_by_word(name, True))
+
+
+@cache
+def first_words(name: str) -> frozenset[str]:
+    """The words the phrases of list ``name`` start with (see ``last_words``)."""
+    return frozenset(_by_word(name, False))
 
 
 def ends_with(seq: Sequence[str], name: str) -> tuple[str, ...] | None:

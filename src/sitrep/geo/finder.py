@@ -134,7 +134,7 @@ def _single_word_blocked(tok: Token, key: str, lower_words: set[str]) -> bool:
     """A one-word name (folded to ``key``) that is a stop word or a title, or a word the
     text also writes in lower case."""
     words = _words()
-    return key in words.stop or key in words.titles or tok.text.lower() in lower_words
+    return key in words.stop or key in words.titles or tok.lower in lower_words
 
 
 @lru_cache(maxsize=65536)
@@ -285,9 +285,11 @@ def _name_starts(toks: list[Token]) -> list[int]:
 
 def _framed_slot(found: Found, i: int) -> bool:
     """A capitalised word the words around call a place: "X region", "the village of X"."""
-    after = cues.words_after(found, i, limit=1)
-    before = cues.words_before(found, i)
-    return bool(after and after[0] in frames.designator_words() or cues.ends_with(before, "place_intro"))
+    if cues.word_after(found, i) in frames.designator_words():
+        return True
+    # most words come after no intro's last word ("of"): no need to read the words before
+    return cues.word_before(found, i) in cues.last_words("place_intro") and \
+        cues.ends_with(cues.words_before(found, i), "place_intro") is not None
 
 
 def _fuzzy_in_frames(found: Found, gaz: Gazetteer, blocked: set[int]) -> None:
@@ -336,8 +338,7 @@ def _drop_speakers(found: Found) -> None:
     verbs = cues.words("speech_verbs")
     keep = []
     for m in found.mentions:
-        after = cues.words_after(found, m.last, limit=1)
-        if not (after and after[0] in verbs and m.first == m.last and _town(m)):
+        if not (cues.word_after(found, m.last) in verbs and m.first == m.last and _town(m)):
             keep.append(m)
     found.mentions = keep
 
@@ -352,6 +353,8 @@ def _keep_lone_things(found: Found, things: list[Mention]) -> None:
     """"Damage to the Mariupol market": a named thing alone in its sentence keeps its place
     (demonyms, lower-case words and names met only through another spelling do not count:
     "Russian tank firing in front of Mariupol mall")."""
+    if not things:
+        return  # the usual case: the mentions are in text order already
     taken = {index_of(found.sentences, m.start) for m in found.mentions
              if not m.lowercase and any(c.source not in ("demonym", "variant", "fuzzy")
                                         for c in m.candidates)}
@@ -364,8 +367,7 @@ def _names_something_else(found: Found, m: Mention) -> str:
     "Velyka Komyshuvakha" (a village the gazetteer lacks); "thing" for "Gorky Park",
     "Druzhba theatre"; "" for a place."""
     toks = found.tokens
-    before = cues.words_before(found, m.first, limit=1)
-    if before and before[0] in cues.words("street_before"):
+    if cues.word_before(found, m.first) in cues.words("street_before"):
         return "other"
     if toks[m.last].possessive or m.last + 1 >= len(toks):
         return ""

@@ -62,17 +62,20 @@ def _designators(found: Found) -> None:
             m.mode, m.cue, m.designator = "region", "strong", own
         if found.tokens[m.last].possessive:
             continue
-        after = cues.words_after(found, m.last, limit=1)
-        if after and after[0] in designators:
-            m.mode = "region" if after[0] in region_words else "place"
-            m.cue, m.designator = "strong", after[0]
+        after = cues.word_after(found, m.last)
+        if after in designators:
+            m.mode = "region" if after in region_words else "place"
+            m.cue, m.designator = "strong", after
             m.end = found.tokens[m.last + 1].end
 
 
 def _intros(found: Found) -> None:
     """"the village of X" makes X a town; "the regions of X" makes X a region; "in X" is a
     weak place cue."""
+    lead_ends = _intro_ends()
     for m in found.mentions:
+        if cues.word_before(found, m.first) not in lead_ends:
+            continue  # the usual case: no intro, no preposition (see ``_intro_ends``)
         place, bare, region, prep = _intro_words(tuple(cues.words_before(found, m.first)))
         if m.mode == "bare" and (place or bare and _may_be_village(m)):
             m.mode, m.cue = "place", "strong"
@@ -80,6 +83,15 @@ def _intros(found: Found) -> None:
             m.mode, m.cue = "region", "strong"
         elif m.cue is None and prep is not None:
             m.cue, m.prep = "weak", prep
+
+
+@cache
+def _intro_ends() -> frozenset[str]:
+    """The words a lead that ``_intro_words`` finds anything in may end with: an intro's
+    last word, a filler or a preposition."""
+    intros = ("place_intro", "place_intro_bare", "region_intro")
+    return frozenset().union(*map(cues.last_words, intros), cues.words("fillers"),
+                             cues.words("place_preps"))
 
 
 @lru_cache(maxsize=16384)

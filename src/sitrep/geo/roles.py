@@ -99,6 +99,9 @@ def local_role(found: Found, m: Mention) -> str:
     """The role the words right before ``m`` give it ("Russia's" is never a target)."""
     if found.tokens[m.last].possessive:
         return "place"
+    prev = cues.word_before(found, m.first)
+    if prev not in _soft_words() and prev not in _role_ends():
+        return "place"  # the usual case, known from one word (see ``_lead_role``)
     role = _lead_role(tuple(cues.words_before(found, m.first, limit=10)))
     if role.endswith("?"):
         return role[:-1] if _near_attack(found, m) else "place"
@@ -108,6 +111,8 @@ def local_role(found: Found, m: Mention) -> str:
 def _target_after(found: Found, m: Mention) -> bool:
     """"Sumy region came under fire", "Chernigov, Kiev and Sumy regions suffered"."""
     last = m.last + 1 if m.end > found.tokens[m.last].end else m.last
+    if cues.word_after(found, last) not in cues.first_words("target_after"):
+        return False  # the usual case, known from one word
     after = cues.words_after(found, last, limit=4)
     return cues.starts_with(after, "target_after") is not None
 
