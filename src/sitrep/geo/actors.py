@@ -8,11 +8,14 @@ capital of Belarus" name a capital city; "the capital region" the region around 
 from __future__ import annotations
 
 import re
+from itertools import compress, count
+from operator import attrgetter
 
 from sitrep.geo import cues
 from sitrep.geo.mention import Found, Mention
 
 _CHAIN_GAP = re.compile(r"\s*(?:,|,?\s+and|,?\s+or)\s*")
+_LOWER = attrgetter("lower")
 
 
 def _capital_like(m: Mention) -> bool:
@@ -131,16 +134,16 @@ def capital_mentions(found: Found) -> list[Mention]:
     out = []
     toks = found.tokens
     capital_words = cues.words("capital_words")
-    for i, tok in enumerate(toks):
-        if tok.lower not in capital_words:
-            continue
-        after = cues.words_after(found, i, limit=1)
-        if after and after[0] in cues.words("capital_not_before"):
+    # the word is rare: found by C-level maps rather than a loop over every token
+    for i in compress(count(), map(capital_words.__contains__, map(_LOWER, toks))):
+        tok = toks[i]
+        after = cues.word_after(found, i)
+        if after in cues.words("capital_not_before"):
             continue
         country, start, ok = _capital_ref(found, i)
         if not ok:
             continue
-        region = bool(after) and after[0] in cues.words("capital_region_words")
+        region = after in cues.words("capital_region_words")
         end = toks[i + 1].end if region else tok.end
         out.append(Mention(start, end, "capital", (), i, i + int(region),
                            mode="capital_region" if region else "capital", cue="strong",

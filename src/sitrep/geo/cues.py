@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import cache
+from itertools import compress, count
+from operator import attrgetter
 from typing import TypeVar
 
 from sitrep.geo import lexicon
@@ -12,6 +14,7 @@ from sitrep.geo.mention import Found
 from sitrep.geo.tokens import Token
 
 _SPACE_ONLY = re.compile(r"[ \t\u00a0]+")
+_POSSESSIVE = attrgetter("possessive")
 _Words = TypeVar("_Words", list[str], tuple[str, ...])  # strip_fillers keeps the type
 
 
@@ -49,12 +52,20 @@ def joined_abbrev(a: Token, gap: str) -> bool:
     return a.lower in abbreviations and gap in (". ", ".")
 
 
-def links(text: str, toks: list[Token]) -> list[bool]:
+def links(text: str, toks: list[Token], gaps: list[str]) -> list[bool]:
     """For each token, whether it is ``joined`` to the next (False for the last): worked out
-    once per text, as the words around every name are read from it many times over."""
-    out = [text[a.end:b.start] == " " and not a.possessive or joined(text, a, b)
-           for a, b in zip(toks, toks[1:])]
-    out.append(False)
+    once per text, as the words around every name are read from it many times over.
+    ``gaps``: the text after each word (``tokens.tokenize_with_gaps``), which is what lies
+    between two tokens unless the first is a possessive. Most gaps are one space: the few
+    others, and the possessives, are looked at one by one."""
+    out = list(map(" ".__eq__, gaps))
+    for k in compress(count(), map(" ".__ne__, gaps)):
+        out[k] = _SPACE_ONLY.fullmatch(gaps[k]) is not None
+    for k in compress(count(), map(_POSSESSIVE, toks)):
+        if k + 1 < len(toks):
+            out[k] = joined(text, toks[k], toks[k + 1])
+    if out:
+        out[-1] = False
     return out
 
 

@@ -17,7 +17,7 @@ from typing import NamedTuple
 from sitrep.geo import actors, cues, frames
 from sitrep.geo.gazetteer import Candidate, Gazetteer
 from sitrep.geo.mention import Found, Mention
-from sitrep.geo.tokens import Token, index_of, paragraphs, sentences, tokenize
+from sitrep.geo.tokens import Token, index_of, paragraphs, sentences, tokenize_with_gaps
 from sitrep.geo.variants import fold
 
 MAX_WORDS = 4
@@ -396,8 +396,9 @@ def _locate(found: Found) -> None:
 
 def find(text: str, gaz: Gazetteer) -> Found:
     """Every place-name mention in ``text``, with its candidates and local cues."""
-    toks = tokenize(text)
-    found = Found(text, toks, sentences(text), paragraphs(text), links=cues.links(text, toks))
+    toks, gaps = tokenize_with_gaps(text)
+    found = Found(text, toks, sentences(text), paragraphs(text),
+                  links=cues.links(text, toks, gaps))
     _match_names(found, gaz)
     found.mentions.extend(actors.capital_mentions(found))
     found.mentions.sort(key=lambda m: m.start)

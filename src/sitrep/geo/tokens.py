@@ -47,9 +47,18 @@ _new_token = partial(tuple.__new__, Token)
 
 
 def tokenize(text: str) -> list[Token]:
-    """The words of ``text``, built by C-level maps (a text has thousands of words): one
-    split gives the words and the gaps between them, their lengths the offsets; the few
-    words ending in "s" are then checked for a possessive."""
+    """The words of ``text`` (see ``tokenize_with_gaps``)."""
+    return tokenize_with_gaps(text)[0]
+
+
+def tokenize_with_gaps(text: str) -> tuple[list[Token], list[str]]:
+    """The words of ``text``, and the text after each word up to the next (after the last,
+    to the end; a possessive ending counts as its word's): what joins each word to the next,
+    handed on so that no one slices the text again for it.
+
+    Built by C-level maps (a text has thousands of words): one split gives the words and
+    the gaps between them, their lengths the offsets; the few words ending in "s" are then
+    checked for a possessive."""
     parts = _WORD.split(text)  # gap, word, gap, word, ..., gap
     offsets = list(accumulate(map(len, parts), initial=0))
     words = parts[1::2]
@@ -59,7 +68,7 @@ def tokenize(text: str) -> list[Token]:
     for k in _possessive_candidates(text, offsets):
         if words[k][-1] == "s":
             out[k] = _possessive(text, out[k])
-    return out
+    return out, parts[2::2]
 
 
 def _possessive_candidates(text: str, offsets: list[int]) -> list[int]:
