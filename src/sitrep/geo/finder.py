@@ -184,27 +184,32 @@ def _match_at(found: Found, gaz: Gazetteer, i: int, blocked: set[int],
 
 def _match_word(found: Found, gaz: Gazetteer, i: int, lower_words: set[str]) -> Mention | None:
     """``_match_at`` for a word no other can join (most capitalised words): what it names
-    depends on the word alone, so it is looked up once a process (see ``_word_names``)."""
+    depends on the word alone, so it is looked up once a process (see ``_word_names``); only
+    whether the text also writes it in lower case (``_single_word_blocked``) is the text's."""
     tok = found.tokens[i]
-    key = fold(tok.text)
-    if _single_word_blocked(tok, key, lower_words):
+    if tok.lower in lower_words:
         return None
-    cands = _word_names(gaz, tok.text)
-    if cands is None:
+    named = _word_names(gaz, tok.text)
+    if named is None:
         return None
+    key, cands = named
     return Mention(tok.start, tok.end, key, cands, i, i)
 
 
 @lru_cache(maxsize=65536)
-def _word_names(gaz: Gazetteer, word: str) -> tuple[Candidate, ...] | None:
-    """The entries one word alone may name, exact forms first, then spelling variants
-    (not for stop words: "In"); () for an actor's name the gazetteer lacks; None for none.
-    A lone word has no tail and opens no longer name (see ``_opener_variant``)."""
-    passes = (False,) if fold(word) in _words().stop else (False, True)
-    for variants in passes:
+def _word_names(gaz: Gazetteer, word: str) -> tuple[str, tuple[Candidate, ...]] | None:
+    """One word's folded key and the entries it alone may name, exact forms first, then
+    spelling variants; () for an actor's name the gazetteer lacks; None for a stop word or a
+    title ("In", "President": ``_single_word_blocked``) or a word naming nothing. A lone word
+    has no tail and opens no longer name (see ``_opener_variant``)."""
+    key = fold(word)
+    words = _words()
+    if key in words.stop or key in words.titles:
+        return None
+    for variants in (False, True):
         cands = _lookup(gaz, word, variants, False)
-        if cands or fold(word) in _words().actor_names:
-            return cands
+        if cands or key in words.actor_names:
+            return key, cands
     return None
 
 
