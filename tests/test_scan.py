@@ -20,6 +20,7 @@ ALTERNATIONS = [
     r"(?:air|missile|drone)[- ]?(?:strikes?|attacks?)|in|kyiv|mid-\w+",
     r"19|20|9",
     r"killed|kelvin|may",
+    r"(?:the )?(?:air|drone) strikes?|(?:mid-)?may|(?:in )?kyiv",  # optional openings: taken, then left out
 ]
 
 
@@ -49,6 +50,8 @@ def test_word_start_opens_on_literals_where_it_can():
     assert opens_on_literals(r"(?:a|b)c|d")
     assert not opens_on_literals(r"[ab]c|d") and not opens_on_literals(r"a?b")
     assert word_start(r"[ab]c", r"\w") == r"(?<!\w)(?:[ab]c)"  # left as it was
+    assert opens_on_literals(r"(?:the )?war|x") and not opens_on_literals(r"(?:the )??war")
+    assert not opens_on_literals(r"(?:the )?") and not opens_on_literals(r"(?:the )*war")
 
 
 def test_split_alternatives_keeps_groups_and_classes_whole():

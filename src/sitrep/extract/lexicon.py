@@ -119,6 +119,13 @@ def _alternation(items) -> str:
     return "|".join(re.escape(w) for w in sorted(items, key=len, reverse=True))
 
 
+def _actor_pattern(names: list[str]) -> re.Pattern:
+    """Any of the names as a whole word (no word character or hyphen either side), written to
+    open on the names' first letters (``nlp.scan.word_start``): it is scanned in every clause."""
+    before = r"[\w-]"
+    return re.compile(rf"(?:{word_start(_alternation(names), before)})(?!{before})")
+
+
 @lru_cache(maxsize=1)
 def load() -> Lexicon:
     ctx, figs, claims, actors = (_load(n) for n in ("context.yaml", "figures.yaml", "claimants.yaml", "actors.yaml"))
@@ -151,7 +158,7 @@ def load() -> Lexicon:
         country_names={code: kinds["names"][0] for code, kinds in actors["countries"].items()},
         scope_words=scope_words,
         people=people,
-        actor_pattern=re.compile(rf"(?<![\w-])(?:{_alternation([*country_words, *people])})(?![\w-])"),
+        actor_pattern=_actor_pattern([*country_words, *people]),
         belligerents=dict(actors["belligerents"]),
         allies=dict(actors["allies"]),
     )

@@ -119,17 +119,23 @@ def _group_end(pattern: str, i: int) -> int:
 def _openings(alt: str, any_letter: bool = False) -> list[tuple[list[str], str, str]] | None:
     """Each way ``alt`` can open: (lookbehinds before the first character, that character, the
     rest); None when it may open otherwise (a class, an optional character, a capturing group).
-    A leading non-capturing group is distributed: ``(?:a|b)c`` is ``ac|bc``. The character is an
-    ASCII letter or digit unless ``any_letter`` (case variants such as the long s are letters too)."""
+    A leading non-capturing group is distributed: ``(?:a|b)c`` is ``ac|bc``, and an optional one
+    taken first, then left out: ``(?:the )?war`` is ``the war|war`` (the order a greedy ``?``
+    tries them in). The character is an ASCII letter or digit unless ``any_letter`` (case
+    variants such as the long s are letters too)."""
     if alt.startswith(("(?<!", "(?<=")):
         end = _group_end(alt, 0)
         rest = _openings(alt[end:], any_letter)
         return None if rest is None else [([alt[:end], *checks], c, tail) for checks, c, tail in rest]
     if alt.startswith("(?:"):
         end = _group_end(alt, 0)
-        if alt[end:end + 1] and alt[end] in _QUANTIFIERS:
+        optional = alt[end:end + 1] == "?" and alt[end + 1:end + 2] not in ("?", "+")  # greedy only
+        rest = alt[end + optional:]
+        if rest[:1] and rest[0] in _QUANTIFIERS:
             return None
-        ways = [_openings(inner + alt[end:], any_letter) for inner in split_alternatives(alt[3:end - 1])]
+        ways = [_openings(inner + rest, any_letter) for inner in split_alternatives(alt[3:end - 1])]
+        if optional:
+            ways.append(_openings(rest, any_letter))
         return None if any(w is None for w in ways) else [x for w in ways for x in w]  # type: ignore[union-attr]
     if (any_letter or alt[:1].isascii()) and alt[:1].isalnum() and not (alt[1:2] and alt[1] in _QUANTIFIERS):
         return [([], alt[0], alt[1:])]
