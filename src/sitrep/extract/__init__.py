@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from sitrep.extract import coalesce as coalescing
 from sitrep.extract.candidates import Candidate, Sentence, attachment, sentence_candidates
-from sitrep.extract.claimants import sentence_attributions
+from sitrep.extract.claimants import sentence_attributions, speech_words
 from sitrep.extract.lexicon import Lexicon, load
 from sitrep.extract.weapons import find_weapons
 from sitrep.model import Article, EventDate, Mention, Place
@@ -45,11 +45,14 @@ def annotate(article: Article, places: list[Place], lex: Lexicon) -> list[Senten
     weap = _bucket(find_weapons(text), starts, lambda w: w[1])
     plc = _bucket([p for p in places if p.start is not None], starts, lambda p: p.start)
     times = _bucket(find_time_phrases(text, article.published_date), starts, lambda t: t.start)
-    said = sentence_attributions(text, [(s.start, s.end) for s in spans], lex)
+    bounds = [(s.start, s.end) for s in spans]
+    speech = speech_words(text, bounds, lex)
+    said = sentence_attributions(text, bounds, lex, speech)
     out = []
     for i, (s, found) in enumerate(zip(spans, said)):
         recent = [p for j in range(max(0, i - 2), i) for p in plc[j] if p.precision != "country"]
-        out.append(Sentence(i, s.paragraph, s.start, s.end, trig[i], weap[i], plc[i], times[i], found, recent))
+        out.append(Sentence(i, s.paragraph, s.start, s.end, trig[i], weap[i], plc[i], times[i], found, speech[i],
+                            recent))
     return out
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 
 from sitrep.extract import actors as sides
-from sitrep.extract.claimants import Attribution, claimant_at, in_name_list
+from sitrep.extract.claimants import Attribution, SpeechWords, claimant_at, in_name_list
 from sitrep.extract.figures import Counted, classify, figures
 from sitrep.extract.lexicon import Lexicon, Trigger
 from sitrep.extract.place_cues import cues
@@ -101,6 +101,7 @@ class Sentence:
     places: list[Place]
     times: list[TimePhrase]
     attributions: list[Attribution]
+    speech: SpeechWords  # the speech verbs and introducers in it
     context_places: list[Place] = field(default_factory=list)  # named in the sentences just before
 
 
@@ -247,11 +248,12 @@ def _metonym(text: str, p: Place, lex: Lexicon) -> bool:
     return name in lex.country_words and name not in lex.scope_words and bool(cues().metonym_acts.match(text, p.end))
 
 
-def _attribution_spans(text: str, clause: tuple[int, int], lex: Lexicon) -> list[tuple[int, int]]:
+def _attribution_spans(text: str, clause: tuple[int, int], sent: Sentence, lex: Lexicon) -> list[tuple[int, int]]:
     """Stretches that name a source, not a place of the event ("according to a think tank in
     Washington", "the Kyiv city administration said")."""
-    spans = [(m.start(), clause[1]) for m in lex.introducers.finditer(text, *clause)]
-    for m in lex.speech_verbs.finditer(text, *clause):
+    said = sent.speech.within(text, clause, lex)
+    spans = [(m.start(), clause[1]) for m in said.introducers]
+    for m in said.verbs:
         comma = text.rfind(",", clause[0], m.start())
         while comma > clause[0] and in_name_list(text, comma, comma + 1):  # "officials in Lviv, Kharkiv, and Odesa"
             comma = text.rfind(",", clause[0], comma)
@@ -294,7 +296,7 @@ def _scope(places: tuple[Place, ...], locators: set[int]) -> str:
 
 def _places_for(sent: Sentence, clause: tuple[int, int], text: str, etype: str, lex: Lexicon,
                 target_side: str | None) -> tuple[tuple[Place, ...], str]:
-    quoted = _attribution_spans(text, clause, lex)
+    quoted = _attribution_spans(text, clause, sent, lex)
     here = [p for p in sent.places if p.start is not None and _inside(p.start, p.end, clause)
             and not _metonym(text, p, lex) and not _EXCEPT.search(text, max(clause[0], p.start - 30), p.start)]
     named = [p for p in here if not any(s <= p.start < e for s, e in quoted)]

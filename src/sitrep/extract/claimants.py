@@ -141,16 +141,34 @@ def attributions(text: str, lo: int, hi: int, lex: Lexicon, previous: str | None
         _spoken(text, lo, hi, lex, previous, lex.speech_verbs.finditer(text, lo, hi))
 
 
-def sentence_attributions(text: str, spans: list[tuple[int, int]], lex: Lexicon) -> list[list[Attribution]]:
-    """``attributions`` of each sentence (ascending spans), each resolving pronouns to the last
-    claimant named before it; the verbs and introducers are found in one scan of the text."""
+@dataclass(frozen=True, slots=True)
+class SpeechWords:
+    """The speech verbs and introducers of one span, as ``finditer`` over it finds them."""
+
+    verbs: list[re.Match[str]]
+    introducers: list[re.Match[str]]
+
+    def within(self, text: str, span: tuple[int, int], lex: Lexicon) -> SpeechWords:
+        """Those of a part of the span (a clause of the sentence): taken from these, not scanned again."""
+        return SpeechWords(per_span(self.verbs, lex.speech_verbs, text, [span])[0],
+                           per_span(self.introducers, lex.introducers, text, [span])[0])
+
+
+def speech_words(text: str, spans: list[tuple[int, int]], lex: Lexicon) -> list[SpeechWords]:
+    """The speech verbs and introducers of each span (ascending), found in one scan of the text."""
     verbs, introducers = lex.attribution_scan.matches(text)
-    by_verbs = per_span(verbs, lex.speech_verbs, text, spans)
-    by_introducers = per_span(introducers, lex.introducers, text, spans)
+    return [SpeechWords(v, i) for v, i in zip(per_span(verbs, lex.speech_verbs, text, spans),
+                                              per_span(introducers, lex.introducers, text, spans))]
+
+
+def sentence_attributions(text: str, spans: list[tuple[int, int]], lex: Lexicon,
+                          said: list[SpeechWords]) -> list[list[Attribution]]:
+    """``attributions`` of each sentence (ascending spans), each resolving pronouns to the last
+    claimant named before it; ``said`` holds each sentence's ``speech_words``."""
     out: list[list[Attribution]] = []
     previous = None
-    for (lo, hi), said, per in zip(spans, by_verbs, by_introducers):
-        found = _introduced(text, lo, hi, lex, per) + _spoken(text, lo, hi, lex, previous, said)
+    for (lo, hi), words in zip(spans, said):
+        found = _introduced(text, lo, hi, lex, words.introducers) + _spoken(text, lo, hi, lex, previous, words.verbs)
         previous = found[-1].claimant if found else previous
         out.append(found)
     return out
