@@ -80,8 +80,11 @@ class _Rules:
 def find_amounts(text: str) -> list[Amount]:
     """Every count in ``text`` (a sentence or a passage), in order, with offsets into ``text``."""
     rules = _rules()
+    atoms = list(_scan(text, rules))
+    if not atoms:  # most clauses: nothing to mask
+        return []
     masked = _masked_spans(text, rules)
-    atoms = [a for a in _scan(text, rules) if not _overlaps(a, masked) and not _glued(text, a, rules)]
+    atoms = [a for a in atoms if not _overlaps(a, masked) and not _glued(text, a, rules)]
     amounts: list[Amount] = []
     for draft in _combine(text, atoms, rules):
         draft = _with_prefix(text, draft, rules)
