@@ -7,7 +7,7 @@ import re
 import pytest
 
 from sitrep.extract.lexicon import TriggerScan, words
-from sitrep.nlp.scan import (OnePass, per_span, case_variants, first_characters, leads, opens_on_literals,
+from sitrep.nlp.scan import (OnePass, per_span, case_variants, first_characters, gap_before, leads, opens_on_literals,
                              split_alternatives, word_pattern, word_start)
 
 PIECES = ["strike", "Strike", "STRIKES", "air", "airspace", "air space", "from the", "shot down", "shoot down",
@@ -154,3 +154,10 @@ def test_per_span_is_finditer_within_each_span(spans: list[tuple[int, int]]) -> 
     got = per_span(list(pattern.finditer(text)), pattern, text, spans)
     want = [list(pattern.finditer(text, lo, hi)) for lo, hi in spans]
     assert [[m.span() for m in ms] for ms in got] == [[m.span() for m in ms] for ms in want]
+
+
+def test_gap_before_is_the_non_word_character_before_the_lookahead():
+    texts = _texts() + ["é9 ’9 «strike» ж9 _9 9—9 x\u00a09 \U0001d7d89"]
+    plain, fast = re.compile(r"\W(?=\d|strike)"), re.compile(gap_before(r"\d|strike"))
+    assert _found(fast, texts) == _found(plain, texts)
+    assert any(_found(plain, texts))

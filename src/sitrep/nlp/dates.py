@@ -33,7 +33,7 @@ from typing import Any
 from sitrep import yamlfile
 from sitrep.model import EventDate, TimePhrase
 from sitrep.nlp import datemath as dm
-from sitrep.nlp.scan import OnePass, matches_at, opens_on_literals, word_start
+from sitrep.nlp.scan import OnePass, gap_before, matches_at, opens_on_literals, word_start
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "dates.yaml"
 
@@ -471,7 +471,7 @@ def _time_starts() -> re.Pattern[str]:
     r"""The character before each place a time of day can start: every way ``_time_core`` opens
     is ``\b`` then a digit or a time word. Skipping along non-word characters is far faster
     than trying the time pattern at every position."""
-    return re.compile(rf"\W(?=\d|{_ci('time_words')})")
+    return re.compile(gap_before(rf"\d|{_ci('time_words')}"))
 
 
 def _time_matches(text: str) -> Iterator[re.Match[str]]:

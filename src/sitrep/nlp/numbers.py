@@ -21,7 +21,7 @@ from text_to_num import text2num
 
 from sitrep import yamlfile
 from sitrep.model import Amount
-from sitrep.nlp.scan import matches_at, opens_on_literals, word_start
+from sitrep.nlp.scan import gap_before, matches_at, opens_on_literals, word_start
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "numbers.yaml"
 
@@ -190,7 +190,7 @@ def _atom_words(phrases: list[str]) -> re.Pattern[str] | None:
     if not opens_on_literals(alternation):
         return None
     opening = word_start(alternation, r"\w", ignore_case=True)
-    return re.compile(rf"\W(?=(?:{opening}))")
+    return re.compile(gap_before(opening))
 
 
 @cache

@@ -242,12 +242,21 @@ def _at_word_start(way: tuple[list[str], str, str]) -> bool:
     return any(tail.startswith(f"(?<!{b}{re.escape(first)})") for b in _WORD_BEFORE)
 
 
+def gap_before(lookahead: str) -> str:
+    r"""``\W(?=lookahead)``, faster: the non-word character before a word that ``lookahead``
+    matches. Python's re skips along a class of ASCII characters (a bitmap) about twice as fast
+    as along ``\W`` (a Unicode category), so the class is every character but the ASCII word
+    characters, and ``(?<=\W)`` drops the other letters and digits, tested only where the
+    lookahead has matched."""
+    return rf"[^0-9A-Z_a-z](?={lookahead})(?<=\W)"
+
+
 def _any_start(tree: _Trie, after_gap: bool) -> str:
     r"""Where some way of opening may match: its first character (``c(?=rest)``), or with
     ``after_gap`` the non-word character before it (``\W(?=c rest)``); the rest is only the
     opening's first atoms (``leads``), a cheap test that lets through a few places more."""
     if after_gap:
-        return rf"\W(?={trie_regex(tree)})"
+        return gap_before(trie_regex(tree))
     return "|".join(first + (f"(?={trie_regex(rest)})" if _COMPLETE not in rest else "")
                     for first, rest in tree.items())
 
