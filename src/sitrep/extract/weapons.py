@@ -17,7 +17,7 @@ from typing import Any
 
 from sitrep import yamlfile
 from sitrep.model import Weapon
-from sitrep.nlp.scan import trie, trie_regex
+from sitrep.nlp.scan import trie, trie_regex, word_start
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "weapons.yaml"
 
@@ -35,11 +35,11 @@ class _Lexicon:
     entries: tuple[Weapon, ...]  # entry i is the weapon of regex group "w{i}"
     first_words: re.Pattern[str]  # in lower-cased text, the character before a first word of letters (in "w")
     first_at_start: re.Pattern[str]  # a first word of letters opening lower-cased text
+    first_numbers: re.Pattern[str]  # a whole run of digits that is a first word
 
 
 # A word as names are keyed: a run of ASCII letters or of digits ("S-300" opens on "s").
 _TOKEN = re.compile(r"[A-Za-z]+|\d+")
-_DIGITS = re.compile(r"\d+")
 # The one character of unchanged length that lower-cases to an ASCII letter (tests/test_weapons.py
 # checks it is the only one): where it stands, lower-cased text has words the original has not.
 _KELVIN = "\u212a"
@@ -73,7 +73,7 @@ def _first_words(text: str, lexicon: _Lexicon) -> list[tuple[int, str]]:
     found = [(m.end(), m.group("w")) for m in lexicon.first_words.finditer(low)]
     if (first := lexicon.first_at_start.match(low)) is not None:
         found.insert(0, (0, first.group("w")))
-    numbers = [(m.start(), m.group()) for m in _DIGITS.finditer(text) if m.group() in lexicon.by_first_word]
+    numbers = [(m.start(), m.group()) for m in lexicon.first_numbers.finditer(text)]
     return sorted(found + numbers) if numbers else found
 
 
@@ -122,7 +122,16 @@ def _lexicon() -> _Lexicon:
     first = trie_regex(trie(tuple(map(re.escape, k)) for k in by_first_word if k.isalpha()))
     word = rf"(?P<w>{first})(?![a-z])"
     return _Lexicon(by_first_word, tuple(w for _, _, w in alternatives), re.compile(rf"[^a-z](?={word})"),
-                    re.compile(word))
+                    re.compile(word), _whole_numbers([k for k in by_first_word if k.isdecimal()]))
+
+
+def _whole_numbers(numbers: list[str]) -> re.Pattern[str]:
+    r"""Runs of digits that are one of ``numbers``, whole: written to open on their first digits
+    (``word_start``), so the scan stops at those few characters, not at every digit (``\d``,
+    a Unicode category, is slow to skip along)."""
+    digit = r"\d"
+    alternation = "|".join(re.escape(n) for n in sorted(numbers, key=len, reverse=True)) or "(?!)"
+    return re.compile(rf"(?:{word_start(alternation, digit)})(?!{digit})")
 
 
 def _first_word_keys(name: str) -> set[str]:
