@@ -69,9 +69,9 @@ def _actor_words(text: str, lo: int, hi: int, lex: Lexicon) -> list[ActorWord]:
         code = lex.country_words.get(word) or lex.people.get(word)
         after = text[m.end():min(hi, m.end() + 60)]
         owned = bool(_OF_BEFORE.search(text, max(lo, m.start() - 12), m.start()))  # "head of Ukraine's forces"
-        attacker = (bool(_weaponish().match(after)) or bool(_LAUNCHES.match(after))) and not _AIR_DEFENCE.match(after) \
-            and not owned
-        defender = bool(_AIR_DEFENCE.match(after)) or (not attacker and bool(_INTERCEPTS.match(text, m.end(), hi)))
+        air_defence = bool(_AIR_DEFENCE.match(after))
+        attacker = not air_defence and not owned and (bool(_weaponish().match(after)) or bool(_LAUNCHES.match(after)))
+        defender = air_defence or (not attacker and bool(_INTERCEPTS.match(text, m.end(), hi)))
         out.append(ActorWord(code, m.start(), m.end(), attacker, defender))
     return out
 
