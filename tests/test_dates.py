@@ -253,7 +253,21 @@ def test_without_publication_no_relative_phrase_of_a_seed_resolves(corpus: Path)
 ])
 def test_time_scan_finds_what_the_time_pattern_finds(text: str) -> None:
     from sitrep.nlp import dates
+    from sitrep.nlp.scan import matches_at
 
     expected = [m.span() for m in dates._rules().time.finditer(text)]
-    assert [m.span() for m in dates._time_matches(text)] == expected
+    assert [m.span() for m in matches_at(dates._rules().time, text, dates._number_starts(text))] == expected
     assert expected
+
+
+@pytest.mark.parametrize("text", [
+    "24 February 2022, 2022-02-24 and 9-10 October; x24 February, a2022-02-24 _3 May, (3 May) 3rd of May",
+    "1 May", "٣ May and 2022-02-24T10:00",
+])
+def test_date_rules_tried_where_numbers_start_find_what_each_finds_alone(text: str) -> None:
+    from sitrep.nlp import dates
+
+    scan = dates._date_scan()
+    expected = [[m.span() for m in p.finditer(text)] for p in scan.patterns]
+    assert [[m.span() for m in found] for found in scan.matches(text, dates._number_starts(text))] == expected
+    assert any(expected[i] for i in scan.alone)

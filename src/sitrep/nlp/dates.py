@@ -4,7 +4,8 @@
 "last week", "in October", "24 Feb 2022", "the night of 9-10 October", "three days ago",
 "between Sunday and yesterday", times of day ("at around 05:00 a.m. (02:00 GMT)") and more,
 with explicit rules whose words live in ``sitrep/data/dates.yaml``. ``resolve(phrase, published)``
-does the same for one phrase and falls back on dateparser for forms the rules do not know.
+does the same for one phrase and falls back on dateparser for forms the rules do not know
+(``nlp.dateparser_fallback``).
 
 What comes back, as an ``EventDate``:
 - a day "YYYY-MM-DD", a range "YYYY-MM-DD/YYYY-MM-DD" or a month "YYYY-MM";
@@ -24,19 +25,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
-from functools import cache, lru_cache, partial
+from datetime import date, timedelta
+from functools import cache, partial
 from pathlib import Path
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sitrep import yamlfile
 from sitrep.model import EventDate, TimePhrase
-from sitrep.nlp import datemath as dm
+from sitrep.nlp import dateparser_fallback, datemath as dm
 from sitrep.nlp.scan import OnePass, gap_before, matches_at, opens_on_literals, word_start
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "dates.yaml"
 
+# A digit opening a word: the rules that open on one are tried only where a number starts
+# (``_number_starts``), not scanned for along the whole text (``\d`` is slow to skip along).
+_NUMBER = r"\d(?<!\w\d)"
 _LEAD_WINDOW = 48  # how far back lead words ("on the night of", "at around") are looked for
 # What may stand between a time and its date: "at 05:00 on Saturday", "30 December 2023, 15:48".
 _TIME_GAP = re.compile(r"[\s,]*(?i:on|of|in\s+the\s+(?:early\s+)?(?:morning|evening|afternoon|hours)\s+of)?[\s,]*")
@@ -65,9 +69,10 @@ class _Hit:
 def find_time_phrases(text: str, published: date | str | None) -> list[TimePhrase]:
     """Every time expression in ``text`` with what it resolves to, in order."""
     pub = dm.as_date(published)
-    hits = _select(_date_hits(text, pub))
+    numbers = _number_starts(text)
+    hits = _select(_date_hits(text, pub, numbers))
     hits = _join_ranges(text, hits)
-    hits = _attach_times(text, hits, _time_hits(text))
+    hits = _attach_times(text, hits, _time_hits(text, numbers))
     return [_to_phrase(text, _mark_background(text, h)) for h in hits]
 
 
@@ -76,7 +81,7 @@ def resolve(phrase: str, published: date | str | None) -> EventDate:
     found = find_time_phrases(phrase, published)
     if found:
         return max(found, key=lambda p: p.end - p.start).date
-    return _dateparser_resolve(phrase.strip(), dm.as_date(published))
+    return dateparser_fallback.resolve(phrase.strip(), dm.as_date(published), _date_words())
 
 
 def shift(date_value: str, days: int) -> str:
@@ -202,7 +207,7 @@ def _date_rules(count: str) -> tuple[_Rule, ...]:
     month_start, full_month_start = _word(_alt(months), False), _word(_alt(d["months"]), False)
     year_start = rf"(?P<y>{_word('19|20', False)}\d{{2}})(?![\d/-])"
     ordinal, year = r"(?i:st|nd|rd|th)?", r"(?P<y>(?:19|20)\d{2})(?![\d/-])"
-    day_span = rf"(?P<d>\d(?<!\w\d)\d?){ordinal}(?:\s*(?:[-–]|(?i:and|to))\s*(?P<d2>\d{{1,2}}){ordinal})?"
+    day_span = rf"(?P<d>{_NUMBER}\d?){ordinal}(?:\s*(?:[-–]|(?i:and|to))\s*(?P<d2>\d{{1,2}}){ordinal})?"
     return (
         _rule(rf"(?P<rel>{_wci('relative_days')})(?:\s+(?P<part>{parts}))?\b", rf"{mods}\s+", _relative_day),
         _rule(rf"(?P<over>{_wci('overnight')})(?:\s+(?i:into|to|on|before)\s+(?P<wd>{wd}))?\b", None, _overnight),
@@ -223,7 +228,7 @@ def _date_rules(count: str) -> tuple[_Rule, ...]:
               r"middle)\s+of))[\s-]+)?", _month),
         _rule(year_start, r"(?i:in|during|throughout|until|by|from|since|early|late|mid)[\s-]+"
               r"(?:(?i:early|late|mid)[\s-]+)?", _year, True),
-        _rule(r"(?P<y>\d(?<!\w\d)\d{3})-(?P<m>\d{2})-(?P<d>\d{2})\b", None, _iso),
+        _rule(rf"(?P<y>{_NUMBER}\d{{3}})-(?P<m>\d{{2}})-(?P<d>\d{{2}})\b", None, _iso),
         _rule(rf"(?P<u>{_wci('span_units')})\s+(?P<dir>{_ci('directions')})\b", rf"(?P<n>{count})\s+", _counted, True),
         _rule(rf"(?P<anch>{_wci('anchored_days')})\b", None, partial(_unresolved, RELATIVE)),
         _rule(rf"(?P<u>{_word('hours?|nights?|' + _alt(_strs(d['span_units'], 'span_units')))})\b",
@@ -397,13 +402,22 @@ def _unresolved(source: str, m: re.Match[str], lead: re.Match[str] | None, pub: 
 
 @cache
 def _date_scan() -> OnePass:
-    """The rule cores scanned together (14 scans of the text were the hottest part of dates)."""
-    return OnePass([rule.core for rule in _rules().date_rules])
+    """The rule cores scanned together (14 scans of the text were the hottest part of dates);
+    those that cannot be part of the pass must open on a number (tried where one starts)."""
+    scan = OnePass([rule.core for rule in _rules().date_rules])
+    if not all(_opens_on_number(scan.patterns[i]) for i in scan.alone):
+        raise ValueError(f"{DATA_FILE}: a date rule opens neither on listed words nor on a number")
+    return scan
 
 
-def _date_hits(text: str, pub: date | None) -> list[_Hit]:
+def _opens_on_number(core: re.Pattern[str]) -> bool:
+    return re.match(rf"\(\?P<\w+>{re.escape(_NUMBER)}", core.pattern) is not None
+
+
+def _date_hits(text: str, pub: date | None, numbers: list[int]) -> list[_Hit]:
+    """The date rules' hits; ``numbers``: where a number can start (``_number_starts``)."""
     hits = []
-    for rule, found in zip(_rules().date_rules, _date_scan().matches(text)):
+    for rule, found in zip(_rules().date_rules, _date_scan().matches(text, numbers)):
         for m in found:
             lead = _lead(text, m.start(), rule.lead)
             if rule.needs_lead and not (lead and lead.group(0)):
@@ -411,7 +425,8 @@ def _date_hits(text: str, pub: date | None) -> list[_Hit]:
             resolved = rule.resolve(m, lead, pub)
             if resolved is not None:
                 start = lead.start() if lead else m.start()
-                hits.append(_Hit(start, m.end(), replace(resolved, phrase=text[start:m.end()]), "date"))
+                phrase = text[start:m.end()]  # a new record only where lead words were taken in
+                hits.append(_Hit(start, m.end(), resolved if resolved.phrase == phrase else replace(resolved, phrase=phrase), "date"))
     return hits
 
 
@@ -474,15 +489,16 @@ def _time_starts() -> re.Pattern[str]:
     return re.compile(gap_before(rf"\d|{_ci('time_words')}"))
 
 
-def _time_matches(text: str) -> Iterator[re.Match[str]]:
-    """``_rules().time.finditer(text)``, tried only where a time can start."""
-    return matches_at(_rules().time, text, (0, *(m.end() for m in _time_starts().finditer(text))))
+def _number_starts(text: str) -> list[int]:
+    """Where a time of day or a date rule that opens on a number can start (a few more places)."""
+    return [0, *(m.end() for m in _time_starts().finditer(text))]
 
 
-def _time_hits(text: str) -> list[_Hit]:
+def _time_hits(text: str, numbers: list[int]) -> list[_Hit]:
+    """Times of day; ``numbers``: where a number can start (``_number_starts``)."""
     hits = []
     r = _rules()
-    for m in _time_matches(text):
+    for m in matches_at(r.time, text, numbers):
         value = _time_value(m, "b") if _zoned(m, "b") else None
         value = value or _time_value(m, "a")
         if value is not None:
@@ -564,45 +580,7 @@ def _to_phrase(text: str, hit: _Hit) -> TimePhrase:
     return TimePhrase(hit.start, hit.end, text[hit.start:hit.end], hit.date, hit.time)
 
 
-# ---- dateparser fallback ------------------------------------------------------------------
-
-
-def _dateparser_resolve(phrase: str, pub: date | None) -> EventDate:
-    """Forms the rules miss ("the 29th of December", "a fortnight ago"), guarded: a phrase with
-    no digit and no date word is never handed over (dateparser reads "We" as Wednesday)."""
-    if not _has_date_word(phrase):
-        return dm.unknown(phrase)
-    base = pub or date(2000, 1, 1)
-    found = _dateparser_parse(phrase, base)
-    if found is None:
-        return dm.unknown(phrase)
-    if pub is None and _dateparser_parse(phrase, date(2010, 7, 15)) != found:
-        return dm.unknown(phrase)  # the answer moves with the base: relative, and no base given
-    day, period = found
-    if period == "month":
-        return dm.month_date(day.year, day.month, phrase)
-    if period == "year":
-        return dm.span(date(day.year, 1, 1), date(day.year, 12, 31), phrase)
-    if period == "week":
-        monday = day - timedelta(days=day.weekday())
-        return dm.span(monday, monday + timedelta(days=6), phrase)
-    return dm.day(day, phrase)
-
-
-def _has_date_word(phrase: str) -> bool:
-    words = set(re.findall(r"[a-z]+", phrase.lower()))
-    date_words = {*_table("months"), *_table("weekdays"), *_table("span_units"), *_table("relative_days"), "ago"}
-    return bool(re.search(r"\d", phrase)) or bool(words & date_words)
-
-
-def _dateparser_parse(phrase: str, base: date) -> tuple[date, str] | None:
-    data = _parser(base).get_date_data(phrase)
-    return None if data.date_obj is None else (data.date_obj.date(), str(data.period))
-
-
-@lru_cache(maxsize=32)
-def _parser(base: date) -> Any:
-    from dateparser.date import DateDataParser  # slow to import: only when the fallback runs
-
-    settings = {"RELATIVE_BASE": datetime(base.year, base.month, base.day), "PREFER_DATES_FROM": "past"}
-    return DateDataParser(languages=["en"], settings=settings)
+@cache
+def _date_words() -> frozenset[str]:
+    """The words that make a phrase with no digit worth handing to dateparser."""
+    return frozenset({*_table("months"), *_table("weekdays"), *_table("span_units"), *_table("relative_days"), "ago"})

@@ -207,9 +207,12 @@ class OnePass:
         self.after_gap = all(_at_word_start(w) for found in ways for w in found or ())
         self.any_start = re.compile(_any_start(trie(openings, shortest_wins=True), self.after_gap)) if openings else None
 
-    def matches(self, text: str) -> list[list[re.Match[str]]]:
-        """Each pattern's matches in ``text``, in the order of ``patterns``."""
-        found = [list(p.finditer(text)) if i in self.alone else [] for i, p in enumerate(self.patterns)]
+    def matches(self, text: str, alone_at: Sequence[int] | None = None) -> list[list[re.Match[str]]]:
+        """Each pattern's matches in ``text``, in the order of ``patterns``. ``alone_at``, when
+        the caller knows it: every place (ascending) where the patterns that are not part of
+        the pass can start; they are tried there only instead of scanned for."""
+        found = [[] if i not in self.alone else list(p.finditer(text)) if alone_at is None
+                 else list(matches_at(p, text, alone_at)) for i, p in enumerate(self.patterns)]
         free = [0] * len(self.patterns)  # where each pattern's next match may start
         for at in self._starts(text):
             for i in self.by_char[text[at]]:
