@@ -174,7 +174,8 @@ def prepare_batch(docs: list[RawDocument]) -> list[Prepared]:
 
 
 def ingest(paths: Iterable[str], store: Store, extractor: Analysis | None = None,
-           hooks: Hooks = Hooks(), executor=None, depth: int = 4) -> Summary:
+           hooks: Hooks = Hooks(), executor=None, depth: int = 4,
+           on_prepared: Callable[[], None] = lambda: None) -> Summary:
     """Read and store in order; each batch's cleaning and analysis run on ``executor`` (a
     Dask client) when given, a few batches ahead, so the store never waits for them idly.
     Everything that needs the store (seen before? a near-copy of what?) is decided here, in
@@ -190,6 +191,7 @@ def ingest(paths: Iterable[str], store: Store, extractor: Analysis | None = None
                 _finish(*in_flight.popleft(), store, merger, summary, hooks)
         while in_flight:
             _finish(*in_flight.popleft(), store, merger, summary, hooks)
+        on_prepared()  # the executor is no longer needed
         summary.events += merger.merge_pending().founded
     return summary
 

@@ -48,7 +48,8 @@ def ingest(store: Store, paths: Iterable[str], hooks: pipeline.Hooks = pipeline.
             depth = 2 * max(1, len(client.scheduler_info()["workers"]))
             return pipeline.ingest(paths, store, hooks=hooks, executor=client, depth=depth)
     with _local_cluster(workers or 1) as executor:
-        return pipeline.ingest(paths, store, hooks=hooks, executor=executor, depth=2 * max(1, workers or 1))
+        return pipeline.ingest(paths, store, hooks=hooks, executor=executor, depth=2 * max(1, workers or 1),
+                               on_prepared=executor.close_soon)  # the cluster goes while the merge runs
 
 
 @contextmanager
@@ -65,7 +66,7 @@ def _local_cluster(workers: int):
     """A local cluster started in the background: the first batches are read and cleaned while
     its worker processes start (seconds) and go out as soon as it is up."""
     with ThreadPoolExecutor(max_workers=1) as pool:
-        starting = _Starting(pool.submit(_start_local, workers))
+        starting = _Starting(pool.submit(_start_local, workers), pool)
         try:
             yield starting
         finally:
@@ -106,9 +107,10 @@ class _Starting:
     asked for before the cluster is up is computed here instead of waiting idle for it
     (starting worker processes takes seconds)."""
 
-    def __init__(self, started: Future) -> None:
-        self._started = started
+    def __init__(self, started: Future, pool: ThreadPoolExecutor) -> None:
+        self._started, self._pool = started, pool
         self._waiting: list[_Deferred] = []
+        self._closing: Future | None = None
 
     def submit(self, fn, *args, **kwargs) -> _Deferred:
         job = _Deferred(self, fn, args, kwargs)
@@ -128,7 +130,16 @@ class _Starting:
     def started(self) -> bool:
         return self._started.done()
 
+    def close_soon(self) -> None:
+        """Close in the background (nothing more will be submitted); ``close`` waits for it."""
+        if self._closing is None:
+            self._closing = self._pool.submit(self._close)
+
     def close(self) -> None:
+        self.close_soon()
+        self._closing.result()
+
+    def _close(self) -> None:
         if not self._started.done() and not self._started.cancel():
             self._started.exception()  # wait for the start, to close what it started
         if self._started.done() and not self._started.cancelled() and self._started.exception() is None:
