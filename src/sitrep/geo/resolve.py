@@ -125,27 +125,10 @@ def _proximity(c: Candidate, towns: list[tuple[float, float]]) -> float:
     return 0.0
 
 
-# what the regions and countries named around a mention give its entries, by (mention, level,
-# code): a name's entries lie in a few regions and countries (dozens of villages share them)
-_CodeScores = dict[tuple[int, str, str | None], float]
-
-
-def _code_score(ctx: Context, f: _Frame, level: str, code: str | None, group: tuple[str, str],
-                memo: _CodeScores) -> float:
-    """``_admin1_score`` (``level`` "admin1") or ``_country_score`` of ``code`` for the mention
-    of ``f``, worked out once per code (see ``_CodeScores``)."""
-    key = (f.k, level, code)
-    score = memo.get(key)
-    if score is None:
-        scorer = _admin1_score if level == "admin1" else _country_score
-        score = memo[key] = scorer(ctx, f.m, code, group)
-    return score
-
-
 def _context_score(ctx: Context, f: _Frame, c: Candidate, group: tuple[str, str],
-                   proximity: float, memo: _CodeScores) -> float:
+                   proximity: float) -> float:
     """``group``: the mention's name group; ``proximity``: ``_proximity`` of ``c`` (the same
-    for every mention of the group, so worked out once); ``memo``: see ``_CodeScores``."""
+    for every mention of the group, so worked out once)."""
     w = _w()["context"]
     k = f.k
     score = 0.0
@@ -154,9 +137,9 @@ def _context_score(ctx: Context, f: _Frame, c: Candidate, group: tuple[str, str]
         score += w["within_country"] if c.country in explicit else w["within_country_mismatch"]
     if c.admin1 and c.admin1 in ctx.within_admin1.get(k, ()):
         score += w["within_admin1"]
-    score += _code_score(ctx, f, "admin1", c.admin1, group, memo)
+    score += _admin1_score(ctx, f.m, c.admin1, group)
     if not explicit and c.kind != "country":
-        score += _code_score(ctx, f, "country", c.country, group, memo)
+        score += _country_score(ctx, f.m, c.country, group)
     score += proximity
     anchor = ctx.near.get(k)
     if anchor and c.lat is not None and c.lon is not None and \
@@ -392,12 +375,11 @@ def _admissible(ctx: Context, g: _Group, c: Candidate, held: list[set[str]]) -> 
     return not held or all(c.admin1 in regions for regions in held)
 
 
-def _context(ctx: Context, g: _Group, c: Candidate, proximity: float, memo: _CodeScores
-             ) -> float:
+def _context(ctx: Context, g: _Group, c: Candidate, proximity: float) -> float:
     """The best context any mention of the group gives ``c``."""
     if len(g.frames) == 1:  # the usual case: no generator to run
-        return _context_score(ctx, g.frames[0], c, g.key, proximity, memo)
-    return max(_context_score(ctx, f, c, g.key, proximity, memo) for f in g.frames)
+        return _context_score(ctx, g.frames[0], c, g.key, proximity)
+    return max(_context_score(ctx, f, c, g.key, proximity) for f in g.frames)
 
 
 def _best(found: Found, gaz: Gazetteer, ctx: Context, g: _Group, news_prior: bool
@@ -415,7 +397,6 @@ def _best(found: Found, gaz: Gazetteer, ctx: Context, g: _Group, news_prior: boo
     held = [ctx.within_admin1[k] for k in g.members if k in ctx.strict] if ctx.strict else []
     towns: list[tuple[float, float]] | None = None  # the other groups' towns, when asked
     scored: list[_Score] = []
-    memo: _CodeScores = {}
     for i, c in enumerate(pool):
         if not _admissible(ctx, g, c, held):
             continue
@@ -432,7 +413,7 @@ def _best(found: Found, gaz: Gazetteer, ctx: Context, g: _Group, news_prior: boo
             if towns is None:
                 towns = [point for other, point in ctx.towns.items() if other != g.key]
             proximity = _proximity(c, towns)
-        context = _context(ctx, g, c, proximity, memo)
+        context = _context(ctx, g, c, proximity)
         if base + context >= threshold:
             scored.append(_Score(c, base + context, context))
     # other towns of the text are evidence (``_proximity``) that the news' regions must not
