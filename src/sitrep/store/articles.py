@@ -103,13 +103,18 @@ def insert_many(conn: sa.Connection, news: list[NewArticle]) -> None:
     # each row's seq is read inside its INSERT: a SELECT before it would run outside the
     # write lock on SQLite, and a writer beside it could take the same seq
     conn.execute(_INSERT_ARTICLE, [_article_row(n.article) for n in news])
-    conn.execute(signatures.insert(), [{"article_id": n.article.id, "signature": n.signature} for n in news])
-    bands = [{"band": b, "bucket": k, "article_id": n.article.id} for n in news for b, k in n.buckets]
-    if bands:
-        conn.execute(signature_bands.insert(), bands)
+    insert_signatures(conn, [(n.article.id, n.signature, n.buckets) for n in news])
     latest = {storable(n.article.source): (n.digest, n.article.id) for n in news}  # a source read twice: its last text
     conn.execute(_FORGET_SOURCE, [{"source": s} for s in latest])
     conn.execute(sources.insert(), [{"source": s, "digest": d, "article_id": a} for s, (d, a) in latest.items()])
+
+
+def insert_signatures(conn: sa.Connection, signed: list[tuple[str, bytes, tuple[tuple[int, str], ...]]]) -> None:
+    """(article id, MinHash signature, its LSH buckets) of stored articles."""
+    conn.execute(signatures.insert(), [{"article_id": a, "signature": sig} for a, sig, _ in signed])
+    bands = [{"band": b, "bucket": k, "article_id": a} for a, _, keys in signed for b, k in keys]
+    if bands:
+        conn.execute(signature_bands.insert(), bands)
 
 
 _INSERT_ARTICLE = articles.insert().values(

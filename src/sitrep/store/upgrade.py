@@ -11,9 +11,10 @@ import logging
 import sqlalchemy as sa
 
 from sitrep import dedup
+from sitrep.store import articles as article_rows
 from sitrep.store import daily, event_words, listing
 from sitrep.store import events as event_rows
-from sitrep.store.schema import articles, claimant_words, mention_weapons, mentions, signature_bands, signatures
+from sitrep.store.schema import articles, claimant_words, mention_weapons, mentions
 
 log = logging.getLogger(__name__)
 
@@ -94,12 +95,9 @@ def resign_scheme_1(conn: sa.Connection, had: set[str]) -> None:
     # streamed (on the statement: PostgreSQL's server-side cursor takes no inserts)
     stored = sa.select(articles.c.id, articles.c.text).order_by(articles.c.seq).execution_options(yield_per=2000)
     for chunk in conn.execute(stored).partitions():
-        rows = [(article_id, dedup.signature(text or "")) for article_id, text in chunk]
-        conn.execute(signatures.insert(), [{"article_id": a, "signature": sig} for a, sig in rows])
-        bands = [{"band": b, "bucket": k, "article_id": a} for a, sig in rows for b, k in dedup.buckets(sig)]
-        if bands:
-            conn.execute(signature_bands.insert(), bands)
-        n += len(rows)
+        sigs = [(article_id, dedup.signature(text or "")) for article_id, text in chunk]
+        article_rows.insert_signatures(conn, [(a, sig, dedup.buckets(sig)) for a, sig in sigs])
+        n += len(sigs)
     for table in _SCHEME_1:
         conn.execute(sa.text(f"DROP TABLE IF EXISTS {table}"))
     log.info("re-signed %d articles for near-duplicate detection (MinHash scheme %d)", n, dedup.SCHEME)
