@@ -211,8 +211,7 @@ class OnePass:
         """Each pattern's matches in ``text``, in the order of ``patterns``. ``alone_at``, when
         the caller knows it: every place (ascending) where the patterns that are not part of
         the pass can start; they are tried there only instead of scanned for."""
-        found = [[] if i not in self.alone else list(p.finditer(text)) if alone_at is None
-                 else list(matches_at(p, text, alone_at)) for i, p in enumerate(self.patterns)]
+        found = [self._alone(p, text, alone_at) if i in self.alone else [] for i, p in enumerate(self.patterns)]
         free = [0] * len(self.patterns)  # where each pattern's next match may start
         for at in self._starts(text):
             for i in self.by_char[text[at]]:
@@ -220,6 +219,11 @@ class OnePass:
                     found[i].append(m)
                     free[i] = m.end()
         return found
+
+    @staticmethod
+    def _alone(pattern: re.Pattern[str], text: str, at: Sequence[int] | None) -> list[re.Match[str]]:
+        """A pattern outside the pass: scanned for, or tried at the places given."""
+        return list(pattern.finditer(text) if at is None else matches_at(pattern, text, at))
 
     def _starts(self, text: str) -> Iterator[int]:
         if self.any_start is None:
