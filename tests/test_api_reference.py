@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from conftest import BACKENDS, new_database
 from sitrep import service
-from sitrep.store import Store, listing, queries
+from sitrep.store import Store, listing, queries, word_search
 from sitrep.store.schema import event_listings
 from sitrep.web import schemas, views
 from sitrep.web.app import create_app
@@ -101,10 +101,14 @@ def _date_order(world, ids: list[str]) -> bool:
     return keys == sorted(keys)
 
 
-@pytest.mark.parametrize("walk", [False, True], ids=["collected", "event-by-event"])
-def test_word_search_is_the_events_of_the_matching_articles(world, monkeypatch, walk):
-    # WALK_LIMIT decides, on SQLite, whether a page is found event by event or from the matches
+@pytest.mark.parametrize("walk, recent", [(False, None), (True, None), (True, 3)],
+                         ids=["collected", "event-by-event", "event-by-event-latest-matches"])
+def test_word_search_is_the_events_of_the_matching_articles(world, monkeypatch, walk, recent):
+    # WALK_LIMIT decides, on SQLite, whether a page is found event by event or from the matches;
+    # RECENT_MATCHES how many of the latest matches a walk collects (older ones: one by one)
     monkeypatch.setattr(queries, "WALK_LIMIT", 10**9 if walk else 0)
+    if recent is not None:
+        monkeypatch.setattr(word_search, "RECENT_MATCHES", recent)
     for word in _search_words(world):
         expected = _reference_search(world, word)
         ids, first = _every_page(world["api"], 7, q=word)

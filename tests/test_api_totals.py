@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from sitrep import service
 from sitrep.merge import unmerge
-from sitrep.store import Store, daily, event_words, listing, queries, schema
+from sitrep.store import Store, daily, event_words, listing, queries, schema, word_search
 from sitrep.store.queries import EventFilter
 from sitrep.store.schema import claimant_words, event_listings, events, mentions, stat_events, stat_figures
 from sitrep.web import views
@@ -155,13 +155,13 @@ def test_one_word_is_searched_in_the_events_words_as_in_their_articles(corpus, s
         pytest.skip("event_words is PostgreSQL's")
     with store.engine.connect() as conn:
         for word in ("missile", "drone*", "kyiv", "said", "the", "attack"):
-            terms = queries.search_terms(word)
-            by_articles = queries._pg_text_condition(terms).among
+            terms = word_search.search_terms(word)
+            by_articles = word_search.pg_text_condition(terms).among
             found = set(conn.execute(sa.select(events.c.id).where(by_articles)).scalars())
-            one_word = queries._pg_one_word(conn, terms)
+            one_word = word_search.pg_one_word(conn, terms)
             assert one_word == (word != "the"), word  # a stop word leaves no word to look for
             if one_word:
-                by_events = queries._pg_event_words_condition(terms)
+                by_events = word_search.pg_event_words_condition(terms)
                 assert set(conn.execute(sa.select(events.c.id).where(by_events.among)).scalars()) == found, word
                 assert set(conn.execute(sa.select(events.c.id).where(by_events.each)).scalars()) == found, word
             _pages_alike(conn, EventFilter(q=word), monkeypatch)

@@ -8,7 +8,7 @@ positions: it answers exactly whether some article of the event holds a word (or
 which is what a search of one word asks; a phrase or several words must be found in one
 article, which the articles' own vectors answer (``queries``). Kept as mentions join and leave
 events (``store.events``, ``Store.replace_mentions``). SQLite has no such table: its FTS5 index
-streams matches (``queries._sqlite_text_condition``).
+streams matches (``word_search._sqlite_text_condition``).
 """
 from __future__ import annotations
 

@@ -6,18 +6,18 @@ it relies on, the word index included, are part of the schema (``store.schema``)
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, fields, replace
 from typing import NamedTuple
 
 import sqlalchemy as sa
 
 from sitrep.merge.claims import UNIT_FAMILY
-from sitrep.store import event_words
+from sitrep.store import word_search
 from sitrep.store import events as event_rows
+from sitrep.store.conditions import Condition
 from sitrep.store.daily import STAT_KINDS
-from sitrep.store.schema import (ALL_PLACES, UNDATED, article_words, articles, claimant_words, events, figures,
-                                 mention_weapons, merges, mentions, places, stat_events, stat_figures, text_config)
+from sitrep.store.schema import (ALL_PLACES, UNDATED, claimant_words, events, figures, mention_weapons, merges,
+                                 mentions, places, stat_events, stat_figures)
 
 SORTS = ("date", "-date", "sources", "-sources")
 LATEST = "~"  # sorts above the characters of any date ("0-9", "-", "/")
@@ -52,33 +52,6 @@ class EventRows:
 # ---- filters ----------------------------------------------------------------------------
 
 
-def search_terms(q: str) -> list[str]:
-    """The words and "quoted phrases" of a search, each a list of words joined by spaces;
-    a trailing * on a word asks for its prefix."""
-    terms = []
-    for phrase, word, star in re.findall(r'"([^"]*)"|(\w+)(\*?)', q):
-        words = re.findall(r"\w+", phrase) if phrase else [word] if word else []
-        if words:
-            terms.append(" ".join(words) + star)
-    return terms
-
-
-class Condition(NamedTuple):
-    """A filter on events in two equivalent forms: ``among`` collects the events that pass
-    from another table's index once (an IN list), ``each`` asks event by event (EXISTS). A
-    count takes the first; a page of a filter most events pass takes the second on SQLite, which
-    then stops after the page instead of collecting tens of thousands of events first.
-    ``ids``, where given, reads the ids of passing events (repeated, in no order) from the
-    filter's own index, so that a capped count can stop after enough of them."""
-
-    among: sa.ColumnElement
-    each: sa.ColumnElement
-    ids: sa.Select | sa.TextualSelect | None = None  # one column: event ids (or seqs, ``key``)
-    leads: bool = False  # a count reads ``ids`` even beside other conditions (a word search)
-    unique: bool = False  # ``ids`` gives each event once, off a GIN index (PostgreSQL's event words)
-    key: str = "id"  # the column of ``events`` that ``ids`` gives
-
-
 def _on_events(where: sa.ColumnElement) -> Condition:
     return Condition(where, where)
 
@@ -111,96 +84,6 @@ def _claimant_conditions(claimant: str) -> list[Condition]:
     return [_through(claimant_words.c.event_id, word >= w, word < w[:-1] + chr(ord(w[-1]) + 1)) for w in words]
 
 
-def _fts_match(terms: list[str]) -> str:
-    """The terms as an FTS5 query, each quoted so that FTS5's syntax stays out."""
-    return " ".join(f'"{t.rstrip("*")}"' + ("*" if t.endswith("*") else "") for t in terms)
-
-
-def _pg_term(term: str) -> sa.ColumnElement:
-    """One term as a tsquery, normalised by the index's own configuration: the words of a
-    phrase in a row (``<->``), a trailing * a prefix of the last word's stem."""
-    words = term.rstrip("*")
-    if not term.endswith("*"):
-        return sa.func.phraseto_tsquery(text_config(), words)
-    *head, last = words.split(" ")
-    prefix = sa.func.to_tsquery(text_config(), last + ":*")  # \w+ words: no tsquery syntax in them
-    if not head:
-        return prefix
-    return sa.func.tsquery_phrase(sa.func.phraseto_tsquery(text_config(), " ".join(head)), prefix)
-
-
-def _pg_query(terms: list[str]) -> sa.ColumnElement:
-    """Every term, as one tsquery."""
-    query = _pg_term(terms[0])
-    for term in terms[1:]:
-        query = query.op("&&")(_pg_term(term))
-    return query
-
-
-def _pg_words(terms: list[str]) -> sa.ColumnElement:
-    """Articles whose words (``articles.words``, GIN-indexed) hold every term."""
-    return article_words().op("@@")(_pg_query(terms))
-
-
-# SQLite, written out: its planner must be told the join order (CROSS JOIN) and the index
-# (INDEXED BY, which SQLAlchemy's SQLite dialect does not write).
-_FTS_SEQS = "SELECT rowid FROM article_fts WHERE article_fts MATCH :words"
-# every match, read in rowid order and lazily (a LIMIT above stops it), each to its events'
-# seqs (``schema.SQLITE_EVENT_MAP_DDL``): integer keys, one lookup a match
-_FTS_EVENTS = ("SELECT article_events.event_seq AS event_seq FROM article_fts "
-               "CROSS JOIN article_events ON article_events.article_seq = article_fts.rowid "
-               "WHERE article_fts MATCH :words")
-# from one event to its articles' seqs, each looked up among the matches (collected once per
-# query); "+ 0" keeps SQLite from probing the map once per match for each event
-_FTS_EACH = (f"EXISTS (SELECT 1 FROM article_events INDEXED BY ix_article_events_event "
-             f"WHERE article_events.event_seq = events.seq AND article_events.article_seq + 0 IN ({_FTS_SEQS}))")
-
-
-def _sqlite_text_condition(terms: list[str]) -> Condition:
-    """FTS5 finds article seqs; collected, each match leads to its events' seqs; event by
-    event, the event's articles are looked up among the matches."""
-    words = sa.bindparam("words", _fts_match(terms))
-    ids = sa.text(_FTS_EVENTS).bindparams(words).columns(sa.column("event_seq", events.c.seq.type))
-    return Condition(events.c.seq.in_(ids), sa.text(_FTS_EACH).bindparams(words), ids, leads=True, key="seq")
-
-
-def _pg_one_word(conn: sa.Connection, terms: list[str]) -> bool:
-    """Whether the search is one word or prefix once normalised (one node of tsquery): then
-    whether an event matches is whether its articles' words, together, hold it."""
-    return len(terms) == 1 and conn.execute(sa.select(sa.func.numnode(_pg_query(terms)))).scalar_one() == 1
-
-
-def _pg_event_words_condition(terms: list[str]) -> Condition:
-    """Events whose words (``event_words``, GIN-indexed) hold the one word: read off one index,
-    each event once, so that a capped count stops after enough of them."""
-    table = event_words.TABLE
-    matches = table.c.words.op("@@")(_pg_query(terms))
-    ids = sa.select(table.c.event_id).where(matches)
-    # event by event: a scalar subquery, which PostgreSQL cannot turn into a hash of every match
-    # (as it does an EXISTS: the whole table read for a common word)
-    each = sa.select(matches).where(table.c.event_id == events.c.id).scalar_subquery().is_(sa.true())
-    return Condition(events.c.id.in_(ids), each, ids, leads=True, unique=True)
-
-
-def _pg_text_condition(terms: list[str]) -> Condition:
-    """The events of the matching articles, collected: PostgreSQL chooses how (by the word's
-    frequency), and is never asked event by event. Not streamed for a count: a word in most
-    articles costs ~1 s at 100k events whichever way (each mention's article's vector tested,
-    or every match read off the GIN index before any is counted), and streaming was no
-    quicker."""
-    joined = mentions.join(articles, articles.c.id == mentions.c.article_id)
-    among = events.c.id.in_(sa.select(mentions.c.event_id).select_from(joined).where(_pg_words(terms)))
-    return Condition(among, among)
-
-
-def _text_condition(conn: sa.Connection, q: str) -> Condition:
-    terms = search_terms(q)
-    if not terms:
-        raise ValueError(f"the search {q!r} has no words in it")
-    if conn.dialect.name == "sqlite":
-        return _sqlite_text_condition(terms)
-    return _pg_event_words_condition(terms) if _pg_one_word(conn, terms) else _pg_text_condition(terms)
-
 
 def filter_conditions(conn: sa.Connection, flt: EventFilter) -> list[Condition]:
     """The filter as conditions on ``events``. Dates compare as text: a date is at or after
@@ -223,7 +106,7 @@ def filter_conditions(conn: sa.Connection, flt: EventFilter) -> list[Condition]:
     if flt.claimant:
         conds.extend(_claimant_conditions(flt.claimant))
     if flt.q:
-        conds.append(_text_condition(conn, flt.q))
+        conds.append(word_search.text_condition(conn, flt.q))
     return conds
 
 
@@ -343,7 +226,7 @@ def find_events(conn: sa.Connection, flt: EventFilter, sort: str = "-date", limi
     walk = _walk(conn, flt, sort, counted, offset + limit)
     pg_where = _pg_page_where(conn, conds, counted, cap)
     if walk:
-        where = [c.each for c in conds]
+        where = [word_search.walked(conn, c, sort) for c in conds]
     elif pg_where is not None:
         where = pg_where
     elif _country_first(conn, flt):

@@ -9,7 +9,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from sitrep.store.events import words_of_claimant
-from sitrep.store.queries import EventFilter, search_terms
+from sitrep.store.queries import EventFilter
+from sitrep.store.word_search import search_terms
 
 # Values fixed by the export contract (shared/spec/export.md and the scoring README).
 EventType = Literal["attack", "incursion", "diplomacy", "posture", "battle"]
