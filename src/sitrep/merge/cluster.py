@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from sitrep.merge.match import Verdict, judge, possible
+from sitrep.merge.match import Verdict, judge, possible, target_countries
 from sitrep.store.events import LONGEST, date_span
 
 PRECISE = {"day": 0, "range": 1, "month": 2, "unknown": 3}
@@ -23,10 +23,15 @@ class Cluster:
     verdicts: dict[str, Verdict] = field(default_factory=dict)  # mention id -> how it joined
     id: str | None = None
     order: int = 0  # when it was founded: ties are settled by it, never by memory or hashing
+    # of its members, kept as they join: a placement asks them of every cluster near a mention
+    articles: set[str] = field(default_factory=set)
+    countries: set[str | None] = field(default_factory=set)  # match.target_countries
 
     def add(self, m: dict, verdict: Verdict) -> None:
         self.members.append(m)
         self.verdicts[m["id"]] = verdict
+        self.articles.add(m["article_id"])
+        self.countries |= target_countries(m)
         redated = better_date(self.event, m)
         if redated:
             self.event.update(date=m["date"], date_precision=m["date_precision"])
@@ -118,13 +123,13 @@ class Placer:
         self.index.put(best[0])
 
     def _best(self, m: dict) -> tuple[Cluster, Verdict] | None:
-        bar = self.barred(m)
+        bar, countries = self.barred(m), target_countries(m)
         best: tuple[Cluster, Verdict] | None = None
         for c in self.index.near(m):
-            if not possible(m, c.event):
-                continue
-            if any(x["article_id"] == m["article_id"] or x["id"] in bar for x in c.members):
+            if m["article_id"] in c.articles or (bar and not bar.isdisjoint(c.verdicts)):
                 continue  # one article reports one event once: its other mentions are other events
+            if countries.isdisjoint(c.countries) or not possible(m, c.event):
+                continue  # judge would refuse it: no place in common, or dates too far apart
             verdict = judge(m, c.event, c.members)
             if verdict and (best is None or verdict.score > best[1].score):
                 best = (c, verdict)

@@ -35,15 +35,16 @@ def _targets(m: dict) -> list[dict]:
 
 
 @lru_cache(maxsize=4096)  # a merge asks about the same few hundred dates hundreds of thousands of times
-def _interval(value: str | None) -> tuple[day, day] | None:
+def _interval(value: str | None) -> tuple[int, int] | None:
+    """The first and last day of a date (day, range or month) as ordinals."""
     if not value:
         return None
     if len(value) == 7:  # a month
         start = day.fromisoformat(value + "-01")
         end = day(start.year + start.month // 12, start.month % 12 + 1, 1)
-        return start, day.fromordinal(end.toordinal() - 1)
+        return start.toordinal(), end.toordinal() - 1
     lo, _, hi = value.partition("/")
-    return day.fromisoformat(lo), day.fromisoformat(hi or lo)
+    return day.fromisoformat(lo).toordinal(), day.fromisoformat(hi or lo).toordinal()
 
 
 def _tolerance(m: dict, e: dict) -> int:
@@ -64,7 +65,7 @@ def dates_fit(m: dict, e: dict) -> bool | None:
     if a is None or b is None:
         return None
     t = _tolerance(m, e)
-    return a[0].toordinal() - t <= b[1].toordinal() and b[0].toordinal() - t <= a[1].toordinal()
+    return a[0] - t <= b[1] and b[0] - t <= a[1]
 
 
 def _km(a: dict, b: dict) -> float | None:
@@ -98,6 +99,13 @@ def _specific(places: list[dict]) -> list[dict]:
     not a country-wide wave.)"""
     below = [loc for loc in places if loc["precision"] != "country"]
     return below or places
+
+
+def target_countries(m: dict) -> set[str | None]:
+    """The countries of a report's places as ``judge`` compares them: every place score needs
+    a country in common, so a mention is never joined to an event none of whose members' sets
+    meets its own."""
+    return {loc["country"] for loc in _specific(_targets(m))}
 
 
 def places_fit(m: dict, e_places: list[dict], event_type: str) -> tuple[float, str]:
@@ -173,7 +181,7 @@ def possible(m: dict, event: dict) -> bool:
     if m["type"] != event["type"]:
         return False
     a, b = _interval(m["date"]), _interval(event["date"])
-    return a is None or b is None or (a[0].toordinal() - 1 <= b[1].toordinal() and b[0].toordinal() - 1 <= a[1].toordinal())
+    return a is None or b is None or (a[0] - 1 <= b[1] and b[0] - 1 <= a[1])
 
 
 def linked(a: dict, b: dict) -> bool:
