@@ -100,9 +100,9 @@ def insert_many(conn: sa.Connection, news: list[NewArticle]) -> None:
     if not news:
         return
     take_turn(conn, articles)  # the next seq is read and written by one writer at a time
-    # each row's seq is read inside its INSERT: a SELECT before it would run outside the
-    # write lock on SQLite, and a writer beside it could take the same seq
-    conn.execute(_INSERT_ARTICLE, [_article_row(n.article) for n in news])
+    # the seqs are read inside the INSERT: a SELECT before it would run outside the write lock
+    # on SQLite, and a writer beside it could take the same seq
+    conn.execute(_INSERT_ARTICLES, [_article_row(n.article) | {"k": k} for k, n in enumerate(news, 1)])
     insert_signatures(conn, [(n.article.id, n.signature, n.buckets) for n in news])
     latest = {storable(n.article.source): (n.digest, n.article.id) for n in news}  # a source read twice: its last text
     conn.execute(_FORGET_SOURCE, [{"source": s} for s in latest])
@@ -117,8 +117,12 @@ def insert_signatures(conn: sa.Connection, signed: list[tuple[str, bytes, tuple[
         conn.execute(signature_bands.insert(), bands)
 
 
-_INSERT_ARTICLE = articles.insert().values(
-    seq=sa.select(sa.func.coalesce(sa.func.max(articles.c.seq), 0) + 1).scalar_subquery())
+# RETURNING makes SQLAlchemy write many rows a statement ("insertmanyvalues"): SQLite's FTS5
+# (the trigger) then writes its index once a statement, not once a row. Every subquery of a
+# statement reads the table as it was before it: row k takes the seq k past the last one.
+_INSERT_ARTICLES = articles.insert().values(
+    seq=sa.select(sa.func.coalesce(sa.func.max(articles.c.seq), 0)).scalar_subquery() + sa.bindparam("k")
+).returning(articles.c.seq)
 _FORGET_SOURCE = sources.delete().where(sources.c.source == sa.bindparam("source"))
 
 
