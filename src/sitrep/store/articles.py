@@ -30,7 +30,12 @@ class NewArticle:
 def storable(text: str | None) -> str | None:
     """``text`` as both backends can hold it: each unstorable character becomes U+FFFD, one for
     one, so that offsets into it still hold."""
-    return _UNSTORABLE.sub("\ufffd", text) if text else text
+    if not text:
+        return text
+    # the regular expression scans a text ~5x slower than encoding it: it runs only where the
+    # UTF-8 has a NUL or the lead byte of U+D000-U+DFFF (surrogates, and some Hangul)
+    data = text.encode("utf-8", "surrogatepass")
+    return text if b"\x00" not in data and b"\xed" not in data else _UNSTORABLE.sub("\ufffd", text)
 
 
 def existing(conn: sa.Connection, article_ids: set[str]) -> set[str]:
