@@ -48,11 +48,15 @@ class Merger:
     def __init__(self, engine: sa.Engine, every: int = MERGE_EVERY) -> None:
         self.engine, self.every, self.waiting = engine, every, 0
 
-    def merge_due(self, added: int) -> MergeSummary:
-        """Merge once ``every`` new reports wait: re-forming the events near each small batch
-        would do the same work again and again; waiting longer would hold them all in memory."""
+    def due(self, added: int) -> bool:
+        """Whether to merge now, ``added`` new reports later: once ``every`` wait. Re-forming the
+        events near each small batch would do the same work again and again; waiting longer
+        would hold them all in memory."""
         self.waiting += added
-        return self.merge_pending() if self.waiting >= self.every else MergeSummary()
+        return self.waiting >= self.every
+
+    def merge_due(self, added: int) -> MergeSummary:
+        return self.merge_pending() if self.due(added) else MergeSummary()
 
     def merge_pending(self) -> MergeSummary:
         """Merge every mention without an event, in one transaction: a run killed half-way
