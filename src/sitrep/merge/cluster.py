@@ -67,36 +67,42 @@ class Index:
     what is formed in memory and what is found in the store agree."""
 
     def __init__(self) -> None:
-        self.by_day: dict[tuple[str, int], list[Cluster]] = defaultdict(list)
-        self.by_place: dict[tuple[str, str, str], list[Cluster]] = defaultdict(list)
-        self._where: dict[int, list[list[Cluster]]] = defaultdict(list)
+        # sets, not lists: a cluster is taken out of its buckets each time it grows, and a
+        # country's bucket holds thousands; ``near`` sorts what it finds
+        self.by_day: dict[tuple[str, int], set[Cluster]] = defaultdict(set)
+        self.by_place: dict[tuple[str, str, str], set[Cluster]] = defaultdict(set)
+        self.undated: dict[tuple[str, str], set[Cluster]] = defaultdict(set)  # by region
+        self._where: dict[int, list[set[Cluster]]] = defaultdict(list)
 
     def put(self, c: Cluster) -> None:
         for bucket in self._where.pop(id(c), []):
-            bucket.remove(c)
+            bucket.discard(c)
         kind, span = c.event["type"], date_span(c.event["date"])
-        buckets = [self.by_place[(kind, f, k)] for f in ("admin1", "country")
-                   for k in set().union(*(_keys(x, f) for x in c.members))]
+        regions = set().union(*(_keys(x, "admin1") for x in c.members))
+        buckets = [self.by_place[(kind, "admin1", k)] for k in regions]
+        buckets += [self.by_place[(kind, "country", k)] for k in set().union(*(_keys(x, "country") for x in c.members))]
+        if not c.event["date"]:
+            buckets += [self.undated[(kind, k)] for k in regions]
         if span is not None and span[1] - span[0] <= LONGEST:
             buckets += [self.by_day[(kind, d)] for d in range(span[0], span[1] + 1)]
         for bucket in buckets:
-            bucket.append(c)
+            bucket.add(c)
         self._where[id(c)] = buckets
 
     def near(self, m: dict) -> list[Cluster]:
         kind, span = m["type"], date_span(m["date"])
-        found: list[Cluster] = []
+        found: set[Cluster] = set()
         if span is None:
             for f in ("admin1", "country"):
                 for k in _keys(m, f):
-                    found += self.by_place.get((kind, f, k), [])
+                    found.update(self.by_place.get((kind, f, k), ()))
         else:
             if span[1] - span[0] <= LONGEST:
                 for d in range(span[0] - WINDOW_DAYS, span[1] + WINDOW_DAYS + 1):
-                    found += self.by_day.get((kind, d), [])
+                    found.update(self.by_day.get((kind, d), ()))
             for k in _keys(m, "admin1"):
-                found += [c for c in self.by_place.get((kind, "admin1", k), []) if not c.event["date"]]
-        return sorted({id(c): c for c in found}.values(), key=lambda c: c.order)
+                found.update(self.undated.get((kind, k), ()))
+        return sorted(found, key=lambda c: c.order)
 
 
 @dataclass
