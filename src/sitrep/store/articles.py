@@ -8,6 +8,7 @@ from typing import Iterator
 import sqlalchemy as sa
 
 from sitrep.model import Article
+from sitrep.store.plain import execute_many
 from sitrep.store.schema import articles, signature_bands, signatures, sources
 from sitrep.store.turns import take_turn
 
@@ -110,16 +111,14 @@ def insert_many(conn: sa.Connection, news: list[NewArticle]) -> None:
     conn.execute(_INSERT_ARTICLES, [_article_row(n.article) | {"k": k} for k, n in enumerate(news, 1)])
     insert_signatures(conn, [(n.article.id, n.signature, n.buckets) for n in news])
     latest = {storable(n.article.source): (n.digest, n.article.id) for n in news}  # a source read twice: its last text
-    conn.execute(_FORGET_SOURCE, [{"source": s} for s in latest])
-    conn.execute(sources.insert(), [{"source": s, "digest": d, "article_id": a} for s, (d, a) in latest.items()])
+    execute_many(conn, _FORGET_SOURCE, [{"source": s} for s in latest])
+    execute_many(conn, sources.insert(), [{"source": s, "digest": d, "article_id": a} for s, (d, a) in latest.items()])
 
 
 def insert_signatures(conn: sa.Connection, signed: list[tuple[str, bytes, tuple[tuple[int, str], ...]]]) -> None:
     """(article id, MinHash signature, its LSH buckets) of stored articles."""
     conn.execute(signatures.insert(), [{"article_id": a, "signature": sig} for a, sig, _ in signed])
-    bands = [{"band": b, "bucket": k, "article_id": a} for a, _, keys in signed for b, k in keys]
-    if bands:
-        conn.execute(signature_bands.insert(), bands)
+    execute_many(conn, _INSERT_BANDS, [{"band": b, "bucket": k, "article_id": a} for a, _, keys in signed for b, k in keys])
 
 
 # RETURNING makes SQLAlchemy write many rows a statement ("insertmanyvalues"): SQLite's FTS5
@@ -128,6 +127,7 @@ def insert_signatures(conn: sa.Connection, signed: list[tuple[str, bytes, tuple[
 _INSERT_ARTICLES = articles.insert().values(
     seq=sa.select(sa.func.coalesce(sa.func.max(articles.c.seq), 0)).scalar_subquery() + sa.bindparam("k")
 ).returning(articles.c.seq)
+_INSERT_BANDS = signature_bands.insert()  # one object: plain.execute_many compiles it once
 _FORGET_SOURCE = sources.delete().where(sources.c.source == sa.bindparam("source"))
 
 

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from sitrep.store import daily, event_words, listing
 from sitrep.store.mentions import iter_rows as mention_rows_of
+from sitrep.store.plain import execute_many
 from sitrep.store.schema import (CLAIMANT_WORD, articles, claimant_words, event_aliases, events, figures,
                                  mention_weapons, merges, mentions, places, unmerges)
 from sitrep.store.turns import take_turn
@@ -384,21 +385,23 @@ def assign_many(conn: sa.Connection, placed: list[tuple[str, str, float, str]], 
     moving = [{"mention": m, "event": e} for m, e, *_ in placed if now.get(m) != e]
     if moving:
         for statement in _MOVE:
-            conn.execute(statement, moving)
-        conn.execute(_UNINDEX, [{"mention": r["mention"]} for r in moving])
+            execute_many(conn, statement, moving)
+        execute_many(conn, _UNINDEX, [{"mention": r["mention"]} for r in moving])
         names = _names_of_many(conn, [r["mention"] for r in moving])
         words = [w for r in moving for w in _word_rows(r["mention"], r["event"], names[r["mention"]])]
         for part in _chunks(words):
-            conn.execute(claimant_words.insert(), part)
+            execute_many(conn, _INSERT_WORDS, part)
         changed = {now.get(r["mention"]) for r in moving} | {r["event"] for r in moving}
         if totals:
             daily.refresh_events(conn, changed)
         event_words.refresh(conn, changed)
-    conn.execute(merges.delete().where(merges.c.mention_id == sa.bindparam("mention")),
-                 [{"mention": m} for m, *_ in placed])
+    execute_many(conn, _FORGET_MERGE, [{"mention": m} for m, *_ in placed])
     conn.execute(merges.insert(), [{"mention_id": m, "event_id": e, "score": s, "reason": r} for m, e, s, r in placed])
 
 
+# one object each: plain.execute_many compiles a statement once
+_INSERT_WORDS = claimant_words.insert()
+_FORGET_MERGE = merges.delete().where(merges.c.mention_id == sa.bindparam("mention"))
 _REDATE = events.update().where(events.c.id == sa.bindparam("event")).values(
     date=sa.bindparam("date"), date_precision=sa.bindparam("precision"))
 _LENT = (mentions.c.event_id == sa.bindparam("event")) & (mentions.c.date.is_(None) | (mentions.c.date_source == "borrowed"))
@@ -415,7 +418,7 @@ def date_many(conn: sa.Connection, dated: list[tuple[str, str | None, str]]) -> 
         return
     rows = [{"event": e, "date": d, "precision": p} for e, d, p in dated]
     before = daily.dates_of(conn, sorted({e for e, _, _ in dated}))
-    conn.execute(_REDATE, rows)
+    execute_many(conn, _REDATE, rows)
     daily.refresh_dates(conn, before | {d for _, d, _ in dated})
     lend = [r for r in rows if r["date"]]
     take_back = [{"event": r["event"]} for r in rows if not r["date"]]

@@ -8,6 +8,7 @@ from typing import Iterable, Iterator
 import sqlalchemy as sa
 
 from sitrep.model import Mention
+from sitrep.store.plain import execute_many
 from sitrep.store.schema import figures, mention_weapons, mentions, places
 
 
@@ -56,10 +57,13 @@ def insert_many(conn: sa.Connection, items: Iterable[Mention]) -> None:
         return
     conn.execute(mentions.insert(), [_mention_row(m) for m in items])
     fig_rows = [r for m in items for r in _figure_rows(m)]
-    for table, rows in ((figures, fig_rows), (places, [r for m in items for r in _place_rows(m)]),
-                        (mention_weapons, [r for m in items for r in _weapon_rows(m)])):
-        if rows:
-            conn.execute(table.insert(), rows)
+    for statement, rows in ((_INSERT_FIGURES, fig_rows), (_INSERT_PLACES, [r for m in items for r in _place_rows(m)]),
+                            (_INSERT_WEAPONS, [r for m in items for r in _weapon_rows(m)])):
+        execute_many(conn, statement, rows)
+
+
+# one object each: plain.execute_many compiles a statement once
+_INSERT_FIGURES, _INSERT_PLACES, _INSERT_WEAPONS = figures.insert(), places.insert(), mention_weapons.insert()
 
 
 def delete_for_article(conn: sa.Connection, article_id: str) -> list[str]:
