@@ -306,7 +306,7 @@ def _with_duplicate(article: Article, raw_digest: str, p: Prepared,
                     stored_like: list[tuple[str, bytes]], earlier: list[NewArticle]) -> NewArticle:
     """Mark a near-copy of a stored article, or of one earlier in the same batch."""
     keys = set(p.buckets)
-    in_batch = [(n.article.id, n.signature) for n in earlier if keys & set(n.buckets)]
+    in_batch = [(n.article.id, n.signature) for n in earlier if not keys.isdisjoint(n.buckets)]
     match = dedup.best_match(p.signature, stored_like + in_batch)
     if match:
         article = replace(article, duplicate_of=match[0])
