@@ -183,12 +183,14 @@ class Gazetteer:
 
     def variants(self, name: str) -> list[Candidate]:
         """Entries written differently but romanised alike ("Petrykaw" -> Petrikov)."""
-        cached = self._variant_cache.get(name)
+        # kept by the fold: the entries depend on nothing else ("KYIV" and "Kyiv" alike)
+        key = fold(name)
+        cached = self._variant_cache.get(key)
         if cached is None:
             cached = self._variants(name)
             if len(self._variant_cache) > _CACHE_LIMIT:
                 self._variant_cache.clear()
-            self._variant_cache[name] = cached
+            self._variant_cache[key] = cached
         return list(cached)
 
     def _variants(self, name: str) -> list[Candidate]:
@@ -201,9 +203,12 @@ class Gazetteer:
         rows = self._conn().execute(
             "SELECT s.key, s.place FROM skel s WHERE s.skey = ?", (skey,)).fetchall()
         scores: dict[int, float] = {}
-        query = fold(name)
-        for key, place in rows:
-            score = fuzz.ratio(query, key)  # ``similar``: the build stored the forms folded
+        # ``similar``, scored in C (the build stored the forms folded); the cutoff a point
+        # low, so that only the test below decides, as a per-form ``fuzz.ratio`` did
+        hits = process.extract_iter(fold(name), [key for key, _ in rows], scorer=fuzz.ratio,
+                                    score_cutoff=minimum - 1.0)
+        for _, score, at in hits:
+            place = rows[at][1]
             if score >= minimum and (place not in scores or scores[place] < score):
                 scores[place] = score
         places = self._places(list(scores))
