@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import re
 from itertools import compress, count
-from operator import attrgetter
 
 from sitrep.geo import cues
 from sitrep.geo.mention import Found, Mention
 
 _CHAIN_GAP = re.compile(r"\s*(?:,|,?\s+and|,?\s+or)\s*")
-_LOWER = attrgetter("lower")
 
 
 def _capital_like(m: Mention) -> bool:
@@ -36,18 +34,17 @@ def _chains(found: Found) -> list[list[int]]:
 
 def _possessive_actor(found: Found, m: Mention) -> bool:
     """"Kyiv's air defences" (actor) against "Kyiv's outskirts" (place)."""
-    tok = found.tokens[m.last]
-    if not tok.possessive or m.last + 1 >= len(found.tokens):
+    toks = found.tokens
+    if not toks.possessive[m.last] or m.last + 1 >= len(toks.text):
         return False
-    nxt = found.tokens[m.last + 1]
-    if not found.links[m.last] or nxt.capitalised:
+    if not found.links[m.last] or toks.capitalised[m.last + 1]:
         return False
-    return nxt.lower not in cues.words("possessive_place_nouns")
+    return toks.lower[m.last + 1] not in cues.words("possessive_place_nouns")
 
 
 def _actor_after(found: Found, m: Mention) -> bool:
     """"Moscow officials", "Kiev insists", "Moscow has targeted" (but "Kyiv was hit")."""
-    if found.tokens[m.last].possessive:
+    if found.tokens.possessive[m.last]:
         return False
     after = cues.words_after(found, m.last, limit=6)
     if after and after[0] in cues.words("actor_nouns"):
@@ -117,7 +114,7 @@ def _capital_ref(found: Found, i: int) -> tuple[str | None, int, bool]:
             return _country_of(owner), _phrase_start(found, i), True
     prev = _mention_at(found, i - 1) if i else None
     if prev is not None and _country_of(prev) and (
-            toks[i - 1].possessive or before[-2:-1] in (["the"], ["its"])):
+            toks.possessive[i - 1] or before[-2:-1] in (["the"], ["its"])):
         return _country_of(prev), prev.start, True
     ok = bool(before) and before[-1] in ("the", "its", "their")
     return None, _phrase_start(found, i), ok
@@ -126,7 +123,7 @@ def _capital_ref(found: Found, i: int) -> tuple[str | None, int, bool]:
 def _phrase_start(found: Found, i: int) -> int:
     """Where "capital" at token ``i`` starts as written: with its "the"."""
     before = cues.words_before(found, i, limit=1)
-    return found.tokens[i - 1].start if before == ["the"] else found.tokens[i].start
+    return found.tokens.start[i - 1 if before == ["the"] else i]
 
 
 def capital_mentions(found: Found) -> list[Mention]:
@@ -135,8 +132,7 @@ def capital_mentions(found: Found) -> list[Mention]:
     toks = found.tokens
     capital_words = cues.words("capital_words")
     # the word is rare: found by C-level maps rather than a loop over every token
-    for i in compress(count(), map(capital_words.__contains__, map(_LOWER, toks))):
-        tok = toks[i]
+    for i in compress(count(), map(capital_words.__contains__, toks.lower)):
         after = cues.word_after(found, i)
         if after in cues.words("capital_not_before"):
             continue
@@ -144,7 +140,7 @@ def capital_mentions(found: Found) -> list[Mention]:
         if not ok:
             continue
         region = after in cues.words("capital_region_words")
-        end = toks[i + 1].end if region else tok.end
+        end = toks.end[i + 1] if region else toks.end[i]
         out.append(Mention(start, end, "capital", (), i, i + int(region),
                            mode="capital_region" if region else "capital", cue="strong",
                            country_ref=country))

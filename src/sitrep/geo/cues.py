@@ -6,15 +6,13 @@ import re
 from collections.abc import Sequence
 from functools import cache
 from itertools import compress, count
-from operator import attrgetter
 from typing import TypeVar
 
 from sitrep.geo import lexicon
 from sitrep.geo.mention import Found
-from sitrep.geo.tokens import Token
+from sitrep.geo.tokens import Tokens
 
 _SPACE_ONLY = re.compile(r"[ \t\u00a0]+")
-_POSSESSIVE = attrgetter("possessive")
 _Words = TypeVar("_Words", list[str], tuple[str, ...])  # strip_fillers keeps the type
 
 
@@ -36,34 +34,39 @@ def codes(name: str) -> frozenset[str]:
     return frozenset(str(c) for c in lexicon.load("cues")[name])
 
 
-def joined(text: str, a: Token, b: Token) -> bool:
-    """True when only spaces (no punctuation, no line break) separate two tokens."""
-    gap = text[a.end:b.start]
-    if gap == " " and not a.possessive:
+def joined(text: str, toks: Tokens, k: int) -> bool:
+    """True when only spaces (no punctuation, no line break) separate tokens ``k`` and
+    ``k + 1``."""
+    gap = text[toks.end[k]:toks.start[k + 1]]
+    possessive = toks.possessive[k]
+    if gap == " " and not possessive:
         return True  # the usual case, without the regular expression
-    if a.possessive:
+    if possessive:
         gap = gap[2:] if gap[:2] in ("'s", "’s", "ʼs") else gap[1:]
     return bool(_SPACE_ONLY.fullmatch(gap))
 
 
-def joined_abbrev(a: Token, gap: str) -> bool:
-    """"St. Petersburg": the period of an abbreviation the fold writes out joins two words."""
+def joined_abbrev(lower: str, gap: str) -> bool:
+    """"St. Petersburg": the period of an abbreviation the fold writes out joins two words
+    (``lower``: the first word, in lower case)."""
     abbreviations = lexicon.load("variants")["tokens"]
-    return a.lower in abbreviations and gap in (". ", ".")
+    return lower in abbreviations and gap in (". ", ".")
 
 
-def links(text: str, toks: list[Token], gaps: list[str]) -> list[bool]:
+def links(text: str, toks: Tokens) -> list[bool]:
     """For each token, whether it is ``joined`` to the next (False for the last): worked out
     once per text, as the words around every name are read from it many times over.
-    ``gaps``: the text after each word (``tokens.tokenize_with_gaps``), which is what lies
-    between two tokens unless the first is a possessive. Most gaps are one space: the few
-    others, and the possessives, are looked at one by one."""
+    ``toks.gaps``: the text after each word, which is what lies between two tokens unless
+    the first is a possessive. Most gaps are one space: the few others, and the
+    possessives, are looked at one by one."""
+    gaps = toks.gaps
     out = list(map(" ".__eq__, gaps))
     for k in compress(count(), map(" ".__ne__, gaps)):
         out[k] = _SPACE_ONLY.fullmatch(gaps[k]) is not None
-    for k in compress(count(), map(_POSSESSIVE, toks)):
-        if k + 1 < len(toks):
-            out[k] = joined(text, toks[k], toks[k + 1])
+    last = len(toks) - 1
+    for k in compress(count(), toks.possessive):
+        if k < last:
+            out[k] = joined(text, toks, k)
     if out:
         out[-1] = False
     return out
@@ -75,27 +78,29 @@ def words_before(found: Found, i: int, limit: int = 8) -> list[str]:
     j, stop = i, max(i - limit, 0)
     while j > stop and linked[j - 1]:
         j -= 1
-    return [t.lower for t in found.tokens[j:i]]
+    return found.tokens.lower[j:i]
 
 
 def words_after(found: Found, i: int, limit: int = 6) -> list[str]:
     """Lower-case words right after token ``i``, stopping at punctuation."""
     linked = found.links
-    j, stop = i, min(i + limit, len(found.tokens) - 1)
+    lower = found.tokens.lower
+    j, stop = i, min(i + limit, len(lower) - 1)
     while j < stop and linked[j]:
         j += 1
-    return [t.lower for t in found.tokens[i + 1:j + 1]]
+    return lower[i + 1:j + 1]
 
 
 def word_before(found: Found, i: int) -> str | None:
     """The lower-case word right before token ``i`` (``words_before`` with ``limit=1``, as a
     word: most questions are about that one word, and no list need be built for it)."""
-    return found.tokens[i - 1].lower if i > 0 and found.links[i - 1] else None
+    return found.tokens.lower[i - 1] if i > 0 and found.links[i - 1] else None
 
 
 def word_after(found: Found, i: int) -> str | None:
     """The lower-case word right after token ``i`` (``words_after`` with ``limit=1``)."""
-    return found.tokens[i + 1].lower if i + 1 < len(found.tokens) and found.links[i] else None
+    lower = found.tokens.lower
+    return lower[i + 1] if i + 1 < len(lower) and found.links[i] else None
 
 
 @cache

@@ -11,22 +11,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import cache, lru_cache
 from itertools import compress, count
-from operator import attrgetter
 from typing import NamedTuple
 
 from sitrep.geo import actors, cues, frames
 from sitrep.geo.gazetteer import Candidate, Gazetteer
 from sitrep.geo.mention import Found, Mention
-from sitrep.geo.tokens import Token, index_of, paragraphs, sentences, tokenize_with_gaps
+from sitrep.geo.tokens import Tokens, index_of, paragraphs, sentences, split_words
 from sitrep.geo.variants import fold
 
 MAX_WORDS = 4
 _MIN_VARIANT_LETTERS = 4
 _MAX_ACRONYM = 5
 _MIN_LOWERCASE = 5
-_LOWER = attrgetter("lower")
-_CAPITALISED = attrgetter("capitalised")
-_TEXT = attrgetter("text")
 
 
 class _Words(NamedTuple):
@@ -63,35 +59,37 @@ def _indices(flags: Iterator[bool]) -> Iterator[int]:
 def _person_tokens(found: Found) -> set[int]:
     """Tokens that belong to people's names: after a given name or a title, known surnames,
     and surnames seen after a given name anywhere in the text."""
-    toks = found.tokens
+    lower, capitalised = found.tokens.lower, found.tokens.capitalised
     words = _words()
     first_names, verbs = words.first_names, words.person_verbs
     surnames = set(cues.words("surnames", "stopnames"))
     person: set[int] = set()
-    for i in _indices(map(words.person_triggers.__contains__, map(_LOWER, toks))):
-        tok = toks[i]
-        titles_or_verbs = tok.lower in words.titles or tok.lower in verbs
-        if tok.lower in first_names and tok.capitalised or titles_or_verbs:
+    for i in _indices(map(words.person_triggers.__contains__, lower)):
+        word = lower[i]
+        titles_or_verbs = word in words.titles or word in verbs
+        if word in first_names and capitalised[i] or titles_or_verbs:
             run = _capitalised_run(found, i + 1, limit=3)
             if not run:
                 continue
             person.update(run if titles_or_verbs else [i, *run])
             # "said Kyiv region's air defence": a verb before a name is weaker evidence than a
             # given name or a title, so it blocks that one mention and is not learnt as a surname
-            if tok.lower not in verbs:
-                surnames.add(toks[run[-1]].lower)
-    known = _indices(map(surnames.__contains__, map(_LOWER, toks)))
-    person.update(i for i in known if toks[i].capitalised)
+            if word not in verbs:
+                surnames.add(lower[run[-1]])
+    known = _indices(map(surnames.__contains__, lower))
+    person.update(i for i in known if capitalised[i])
     return person
 
 
 def _capitalised_run(found: Found, i: int, limit: int) -> list[int]:
     """Capitalised words from token ``i`` on, each joined to the one before."""
     toks, linked = found.tokens, found.links
+    capitalised = toks.capitalised
     run: list[int] = []
-    while i < len(toks) and len(run) < limit and toks[i].capitalised and i > 0 and linked[i - 1]:
+    while i < len(capitalised) and len(run) < limit and capitalised[i] and i > 0 and \
+            linked[i - 1]:
         run.append(i)
-        if toks[i].possessive:
+        if toks.possessive[i]:
             break
         i += 1
     return run
@@ -104,37 +102,39 @@ def _link_ok(found: Found, j: int, words: _Words) -> bool:
     """Tokens ``j`` and ``j + 1`` may belong to one name: joined by spaces (or the period of
     "St."), the first without a possessive, the second capitalised, a connector ("on") or a
     lower-case word that ends many Slavic names ("Chasiv yar")."""
-    a, b = found.tokens[j], found.tokens[j + 1]
-    if a.possessive or not (b.capitalised or b.lower in words.connectors
-                            or b.lower in words.tails):
+    toks = found.tokens
+    if toks.possessive[j]:
+        return False
+    after = toks.lower[j + 1]
+    if not (toks.capitalised[j + 1] or after in words.connectors or after in words.tails):
         return False
     if found.links[j]:
         return True
-    gap = found.text[a.end:b.start]
-    return gap.startswith(".") and cues.joined_abbrev(a, gap)
+    gap = found.text[toks.end[j]:toks.start[j + 1]]
+    return gap.startswith(".") and cues.joined_abbrev(toks.lower[j], gap)
 
 
 def _span_ends(found: Found, i: int, blocked: set[int]) -> list[int]:
     """The last tokens ``j`` (longest first) for which tokens i..j can form one name: linked
     as ``_link_ok`` says, none of them blocked, ending in a capitalised word or a tail."""
-    toks = found.tokens
-    if i in blocked or not toks[i].capitalised:
+    capitalised = found.tokens.capitalised
+    if i in blocked or not capitalised[i]:
         return []
     words = _words()
     ends, j = [i], i
-    stop = min(len(toks), i + MAX_WORDS) - 1
+    stop = min(len(capitalised), i + MAX_WORDS) - 1
     while j < stop and j + 1 not in blocked and _link_ok(found, j, words):
         j += 1
-        if toks[j].capitalised or toks[j].lower in words.tails:
+        if capitalised[j] or found.tokens.lower[j] in words.tails:
             ends.append(j)
     return ends[::-1]
 
 
-def _single_word_blocked(tok: Token, key: str, lower_words: set[str]) -> bool:
-    """A one-word name (folded to ``key``) that is a stop word or a title, or a word the
-    text also writes in lower case."""
+def _single_word_blocked(lower: str, key: str, lower_words: set[str]) -> bool:
+    """A one-word name (folded to ``key``, ``lower`` in lower case) that is a stop word or a
+    title, or a word the text also writes in lower case."""
     words = _words()
-    return key in words.stop or key in words.titles or tok.lower in lower_words
+    return key in words.stop or key in words.titles or lower in lower_words
 
 
 @lru_cache(maxsize=65536)
@@ -162,23 +162,23 @@ def _match_at(found: Found, gaz: Gazetteer, i: int, blocked: set[int],
     ends = _span_ends(found, i, blocked)
     if len(ends) == 1:
         return _match_word(found, gaz, i, lower_words)
-    key = fold(toks[i].text)
+    key = fold(toks.text[i])
     # "In Nova Kakhovka" must not start at "In" through a spelling variant
     passes = (False,) if key in _words().stop else (False, True)
-    alone_blocked = _single_word_blocked(toks[i], key, lower_words)
-    start = toks[i].start
+    alone_blocked = _single_word_blocked(toks.lower[i], key, lower_words)
+    start = toks.start[i]
     for variants in passes:
         for j in ends:
             if i == j and alone_blocked:
                 continue
-            surface = text[start:toks[j].end]
+            surface = text[start:toks.end[j]]
             cands = _candidates(found, gaz, i, j, variants, surface)
             if cands and i == j and not variants:
                 longer = _opener_variant(found, gaz, i, ends)
                 if longer is not None:
                     return longer
             if cands or fold(surface) in _words().actor_names:
-                return Mention(start, toks[j].end, fold(surface), cands, i, j)
+                return Mention(start, toks.end[j], fold(surface), cands, i, j)
     return None
 
 
@@ -186,14 +186,14 @@ def _match_word(found: Found, gaz: Gazetteer, i: int, lower_words: set[str]) -> 
     """``_match_at`` for a word no other can join (most capitalised words): what it names
     depends on the word alone, so it is looked up once a process (see ``_word_names``); only
     whether the text also writes it in lower case (``_single_word_blocked``) is the text's."""
-    tok = found.tokens[i]
-    if tok.lower in lower_words:
+    toks = found.tokens
+    if toks.lower[i] in lower_words:
         return None
-    named = _word_names(gaz, tok.text)
+    named = _word_names(gaz, toks.text[i])
     if named is None:
         return None
     key, cands = named
-    return Mention(tok.start, tok.end, key, cands, i, i)
+    return Mention(toks.start[i], toks.end[i], key, cands, i, i)
 
 
 @lru_cache(maxsize=65536)
@@ -220,10 +220,10 @@ def _candidates(found: Found, gaz: Gazetteer, i: int, j: int, variants: bool,
     return _lookup(gaz, surface, variants, tail)
 
 
-def _has_tail(toks: list[Token], i: int, j: int) -> bool:
+def _has_tail(toks: Tokens, i: int, j: int) -> bool:
     """Tokens i..j hold a lower-case word from ``lowercase_name_tails`` ("Chasiv yar")."""
     tails = _words().tails
-    return any(not toks[k].capitalised and toks[k].lower in tails for k in range(i + 1, j + 1))
+    return any(not toks.capitalised[k] and toks.lower[k] in tails for k in range(i + 1, j + 1))
 
 
 def _tail_countries(cands: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
@@ -237,28 +237,29 @@ def _opener_variant(found: Found, gaz: Gazetteer, i: int, ends: list[int]) -> Me
     """"Stara Vyzhovka": a word that opens many compound names ("Stara", "Velyka") and is a
     place of its own (a Slovak town's other name) yields to the whole name spelt otherwise."""
     toks = found.tokens
-    if fold(toks[i].text) not in cues.words("compound_openers"):
+    if fold(toks.text[i]) not in cues.words("compound_openers"):
         return None
     for j in ends:
         if j == i:
             continue
-        surface = found.text[toks[i].start:toks[j].end]
+        surface = found.text[toks.start[i]:toks.end[j]]
         cands = _candidates(found, gaz, i, j, True, surface)
         if cands:
-            return Mention(toks[i].start, toks[j].end, fold(surface), cands, i, j)
+            return Mention(toks.start[i], toks.end[j], fold(surface), cands, i, j)
     return None
 
 
 def _match_names(found: Found, gaz: Gazetteer) -> None:
     toks = found.tokens
+    capitalised = toks.capitalised
     blocked = _person_tokens(found)
-    lower_words = set(filter(str.islower, map(_TEXT, toks)))
+    lower_words = set(filter(str.islower, toks.text))
     things: list[Mention] = []
     resume = 0  # the token after the last mention: mentions never overlap
     for i in _name_starts(toks):
         if i < resume:
             continue
-        if toks[i].capitalised:
+        if capitalised[i]:
             # (a capitalised word is never a lower-case slot)
             if i in blocked:
                 continue
@@ -280,11 +281,11 @@ def _match_names(found: Found, gaz: Gazetteer) -> None:
     _drop_speakers(found)
 
 
-def _name_starts(toks: list[Token]) -> list[int]:
+def _name_starts(toks: Tokens) -> list[int]:
     """The tokens a name may start at, in order: capitalised words and the words after "in",
     "near"... (see ``_lowercase_name_slot``)."""
-    capitalised = _indices(map(_CAPITALISED, toks))
-    after_prep = _indices(map(cues.words("lowercase_preps").__contains__, map(_LOWER, toks)))
+    capitalised = _indices(toks.capitalised)
+    after_prep = _indices(map(cues.words("lowercase_preps").__contains__, toks.lower))
     return sorted({*capitalised, *(i + 1 for i in after_prep if i + 1 < len(toks))})
 
 
@@ -303,14 +304,15 @@ def _fuzzy_in_frames(found: Found, gaz: Gazetteer, blocked: set[int]) -> None:
     covered = {i for m in found.mentions for i in range(m.first, m.last + 1)}
     stop = _words().stop
     added = []
-    for i in _indices(map(_CAPITALISED, found.tokens)):
-        tok = found.tokens[i]
-        if i in covered or i in blocked or fold(tok.text) in stop:
+    toks = found.tokens
+    for i in _indices(toks.capitalised):
+        word = toks.text[i]
+        if i in covered or i in blocked or fold(word) in stop:
             continue
-        if len(tok.text) >= _MIN_VARIANT_LETTERS and _framed_slot(found, i):
-            cands = tuple(c for c in gaz.fuzzy(tok.text) if c.source != "demonym")
+        if len(word) >= _MIN_VARIANT_LETTERS and _framed_slot(found, i):
+            cands = tuple(c for c in gaz.fuzzy(word) if c.source != "demonym")
             if cands:
-                added.append(Mention(tok.start, tok.end, fold(tok.text), cands, i, i))
+                added.append(Mention(toks.start[i], toks.end[i], fold(word), cands, i, i))
     found.mentions.extend(added)
     found.mentions.sort(key=lambda m: m.start)
 
@@ -318,23 +320,24 @@ def _fuzzy_in_frames(found: Found, gaz: Gazetteer, blocked: set[int]) -> None:
 def _lowercase_name_slot(found: Found, i: int) -> bool:
     """A lower-case word right after "in", "near"... that could be a careless town name
     (asked of every lower-case word: the cheap tests come first)."""
-    tok = found.tokens[i]
-    if i == 0 or len(tok.text) < _MIN_LOWERCASE:
+    toks = found.tokens
+    word = toks.text[i]
+    if i == 0 or len(word) < _MIN_LOWERCASE:
         return False
-    prev = found.tokens[i - 1]
-    if prev.lower not in cues.words("lowercase_preps") or not tok.text.isalpha() or \
-            not tok.text.islower():
+    if toks.lower[i - 1] not in cues.words("lowercase_preps") or not word.isalpha() or \
+            not word.islower():
         return False
     return found.links[i - 1] and \
-        fold(tok.text) not in cues.words("words", "stopnames")
+        fold(word) not in cues.words("words", "stopnames")
 
 
 def _lowercase_match(found: Found, gaz: Gazetteer, i: int) -> Mention | None:
-    tok = found.tokens[i]
-    cands = tuple(c for c in gaz.exact(tok.text) if c.source != "demonym")
+    toks = found.tokens
+    word = toks.text[i]
+    cands = tuple(c for c in gaz.exact(word) if c.source != "demonym")
     if not cands:
         return None
-    return Mention(tok.start, tok.end, fold(tok.text), cands, i, i, lowercase=True)
+    return Mention(toks.start[i], toks.end[i], fold(word), cands, i, i, lowercase=True)
 
 
 def _drop_speakers(found: Found) -> None:
@@ -374,18 +377,18 @@ def _names_something_else(found: Found, m: Mention) -> str:
     toks = found.tokens
     if cues.word_before(found, m.first) in cues.words("street_before"):
         return "other"
-    if toks[m.last].possessive or m.last + 1 >= len(toks):
+    if toks.possessive[m.last] or m.last + 1 >= len(toks.text):
         return ""
-    nxt = toks[m.last + 1]
     if not found.links[m.last]:
         return ""
-    if nxt.lower in cues.words("agreement_words"):
+    after = toks.lower[m.last + 1]
+    if after in cues.words("agreement_words"):
         return "other"
-    if nxt.lower in cues.words("named_thing_words"):
+    if after in cues.words("named_thing_words"):
         return "thing"
     opener = m.first == m.last and m.key in cues.words("compound_openers")
-    organisation = nxt.lower in cues.words("organisation_words")
-    return "other" if nxt.capitalised and (opener or organisation) else ""
+    organisation = after in cues.words("organisation_words")
+    return "other" if toks.capitalised[m.last + 1] and (opener or organisation) else ""
 
 
 # ---- what the surrounding words say -------------------------------------------------------
@@ -401,9 +404,8 @@ def _locate(found: Found) -> None:
 
 def find(text: str, gaz: Gazetteer) -> Found:
     """Every place-name mention in ``text``, with its candidates and local cues."""
-    toks, gaps = tokenize_with_gaps(text)
-    found = Found(text, toks, sentences(text), paragraphs(text),
-                  links=cues.links(text, toks, gaps))
+    toks = split_words(text)
+    found = Found(text, toks, sentences(text), paragraphs(text), links=cues.links(text, toks))
     _match_names(found, gaz)
     found.mentions.extend(actors.capital_mentions(found))
     found.mentions.sort(key=lambda m: m.start)

@@ -28,11 +28,11 @@ def _demonyms(found: Found) -> None:
         # "the Russian border city of Belgorod": the noun qualifies another place word.
         compound = noun is not None and after[len(noun):len(noun) + 1] and \
             after[len(noun)] in designator_words()
-        if noun is None or compound or found.tokens[m.last].possessive:
+        if noun is None or compound or found.tokens.possessive[m.last]:
             m.context_only = True
             continue
         m.mode, m.cue = "territory", "strong"
-        m.end = found.tokens[m.last + len(noun)].end
+        m.end = found.tokens.end[m.last + len(noun)]
 
 
 @cache
@@ -55,18 +55,18 @@ def _designators(found: Found) -> None:
     for m in found.mentions:
         if m.context_only:
             continue
-        own = found.tokens[m.last].lower
+        own = found.tokens.lower[m.last]
         if m.first < m.last and own in region_words and m.candidates and \
                 all(c.kind == "admin1" for c in m.candidates):
             # "Kharkiv Oblast" matched whole, as the region's own name
             m.mode, m.cue, m.designator = "region", "strong", own
-        if found.tokens[m.last].possessive:
+        if found.tokens.possessive[m.last]:
             continue
         after = cues.word_after(found, m.last)
         if after in designators:
             m.mode = "region" if after in region_words else "place"
             m.cue, m.designator = "strong", after
-            m.end = found.tokens[m.last + 1].end
+            m.end = found.tokens.end[m.last + 1]
 
 
 def _intros(found: Found) -> None:
@@ -194,7 +194,7 @@ def _containers(found: Found) -> None:
         if near.fullmatch(gap) and _listable(m) and _listable(nxt):
             m.near = k + 1  # "the village of Novoselivka, near Chernihiv"
             continue
-        if found.tokens[m.last].possessive and possessive.fullmatch(gap) and \
+        if found.tokens.possessive[m.last] and possessive.fullmatch(gap) and \
                 _listable(m) and _listable(nxt) and not m.actor:
             nxt.within = k  # "Crimea's Saki region", "Moscow's Krasnoselsky district"
             continue
@@ -237,16 +237,16 @@ def _neighbour_names(found: Found, m: Mention) -> list[int]:
     toks, out = found.tokens, []
     stop = cues.words("words", "stopnames")
     if m.first > 0 and found.links[m.first - 1]:
-        before = toks[m.first - 1]
-        sentence_start = found.sentences[index_of(found.sentences, before.start)][0]
-        opening = not found.text[sentence_start:before.start].strip(" \t\n\"“‘'(«")
-        compound = "-" in before.text and before.text.rsplit("-", 1)[1].islower()
+        start, before = toks.start[m.first - 1], toks.text[m.first - 1]
+        sentence_start = found.sentences[index_of(found.sentences, start)][0]
+        opening = not found.text[sentence_start:start].strip(" \t\n\"“‘'(«")
+        compound = "-" in before and before.rsplit("-", 1)[1].islower()
         if not opening and not compound:
             out.append(m.first - 1)
-    last = m.last + 1 if m.end > toks[m.last].end else m.last
-    if last + 1 < len(toks) and found.links[last]:
+    last = m.last + 1 if m.end > toks.end[m.last] else m.last
+    if last + 1 < len(toks.text) and found.links[last]:
         out.append(last + 1)
-    return [i for i in out if toks[i].capitalised and fold(toks[i].text) not in stop]
+    return [i for i in out if toks.capitalised[i] and fold(toks.text[i]) not in stop]
 
 
 def _embedded(found: Found) -> None:
@@ -266,7 +266,7 @@ def _embedded(found: Found) -> None:
             if other is not None and (other.context_only or other.mode == "region" or all(
                     c.kind in ("country", "admin1", "area") for c in other.candidates)):
                 continue
-            if i > m.last and found.tokens[i].lower in facilities:
+            if i > m.last and found.tokens.lower[i] in facilities:
                 continue
             m.embedded = "inner" if i < m.first else m.embedded or "lead"
 

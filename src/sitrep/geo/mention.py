@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sitrep.geo.gazetteer import Candidate
-from sitrep.geo.tokens import Token
+from sitrep.geo.tokens import Tokens
 
 
 @dataclass(slots=True)
@@ -42,7 +42,7 @@ class Mention:
 @dataclass(slots=True)
 class Found:
     text: str
-    tokens: list[Token]
+    tokens: Tokens
     sentences: list[tuple[int, int]]
     paragraphs: list[tuple[int, int]]
     mentions: list[Mention] = field(default_factory=list)

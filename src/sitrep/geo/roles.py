@@ -27,8 +27,10 @@ def _near_attack(found: Found, m: Mention) -> bool:
     """An attack word shortly before the place, or just after it, in its sentence."""
     window = int(lexicon.load("cues")["attack_window"])
     start, end = found.sentences[m.sentence]
-    near = [t.lower for t in found.tokens[max(0, m.first - window):m.last + 1 + _AFTER_WINDOW]
-            if start <= t.start < end]
+    toks = found.tokens
+    near = [toks.lower[k] for k in range(max(0, m.first - window),
+                                         min(len(toks.text), m.last + 1 + _AFTER_WINDOW))
+            if start <= toks.start[k] < end]
     singles, multi = _attack_phrases()
     if not singles.isdisjoint(near):
         return True
@@ -97,7 +99,7 @@ def _lead_role(before: tuple[str, ...]) -> str:
 
 def local_role(found: Found, m: Mention) -> str:
     """The role the words right before ``m`` give it ("Russia's" is never a target)."""
-    if found.tokens[m.last].possessive:
+    if found.tokens.possessive[m.last]:
         return "place"
     prev = cues.word_before(found, m.first)
     if prev not in _soft_words() and prev not in _role_ends():
@@ -110,7 +112,7 @@ def local_role(found: Found, m: Mention) -> str:
 
 def _target_after(found: Found, m: Mention) -> bool:
     """"Sumy region came under fire", "Chernigov, Kiev and Sumy regions suffered"."""
-    last = m.last + 1 if m.end > found.tokens[m.last].end else m.last
+    last = m.last + 1 if m.end > found.tokens.end[m.last] else m.last
     if cues.word_after(found, last) not in cues.first_words("target_after"):
         return False  # the usual case, known from one word
     after = cues.words_after(found, last, limit=4)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from functools import partial
-from itertools import accumulate, repeat
+from dataclasses import dataclass
+from itertools import accumulate
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -31,8 +31,7 @@ _SENTENCE_END = re.compile(
 
 
 class Token(NamedTuple):
-    """A word (a tuple: a text has hundreds of thousands of them, and the finder asks about
-    capitalisation and lower case millions of times, so both are computed once)."""
+    """One word of ``tokenize`` (the finder reads them from ``Tokens``)."""
 
     text: str  # the word without a possessive ending
     start: int
@@ -42,19 +41,37 @@ class Token(NamedTuple):
     lower: str
 
 
-# Token(...) without the NamedTuple's Python-level __new__
-_new_token = partial(tuple.__new__, Token)
+@dataclass(slots=True)
+class Tokens:
+    """The words of a text, one list per attribute: a text has hundreds of words, and the
+    finder asks about capitalisation and lower case millions of times, so both are worked
+    out once. Lists, not a tuple per word: each tuple would cost building and be one more
+    object for the garbage collector to track."""
+
+    text: list[str]  # each word without a possessive ending
+    start: list[int]
+    end: list[int]  # end of each word, before any possessive ending
+    possessive: list[bool]
+    capitalised: list[bool]
+    lower: list[str]
+    # the text after each word up to the next (after the last, to the end; a possessive
+    # ending counts as its word's): what joins each word to the next, handed on so that no
+    # one slices the text again for it
+    gaps: list[str]
+
+    def __len__(self) -> int:
+        return len(self.text)
 
 
 def tokenize(text: str) -> list[Token]:
-    """The words of ``text`` (see ``tokenize_with_gaps``)."""
-    return tokenize_with_gaps(text)[0]
+    """The words of ``text`` (see ``split_words``), one tuple each."""
+    toks = split_words(text)
+    return list(map(Token, toks.text, toks.start, toks.end, toks.possessive, toks.capitalised,
+                    toks.lower))
 
 
-def tokenize_with_gaps(text: str) -> tuple[list[Token], list[str]]:
-    """The words of ``text``, and the text after each word up to the next (after the last,
-    to the end; a possessive ending counts as its word's): what joins each word to the next,
-    handed on so that no one slices the text again for it.
+def split_words(text: str) -> Tokens:
+    """The words of ``text``, with offsets, capitalisation and possessives.
 
     Built by C-level maps (a text has thousands of words): one split gives the words and
     the gaps between them, their lengths the offsets; the few words ending in "s" are then
@@ -62,20 +79,20 @@ def tokenize_with_gaps(text: str) -> tuple[list[Token], list[str]]:
     parts = _WORD.split(text)  # gap, word, gap, word, ..., gap
     offsets = list(accumulate(map(len, parts), initial=0))
     words = parts[1::2]
-    capitalised = map(str.isupper, map(_FIRST_CHAR, words))
-    out = list(map(_new_token, zip(words, offsets[1::2], offsets[2::2], repeat(False),
-                                   capitalised, map(str.lower, words))))
-    for k in _possessive_candidates(text, offsets):
+    ends = offsets[2::2]
+    toks = Tokens(words, offsets[1:-1:2], ends, [False] * len(words),
+                  list(map(str.isupper, map(_FIRST_CHAR, words))), list(map(str.lower, words)),
+                  parts[2::2])
+    for k in _possessive_candidates(text, ends):
         if words[k][-1] == "s":
-            out[k] = _possessive(text, out[k])
-    return out, parts[2::2]
+            _possessive(text, toks, k)
+    return toks
 
 
-def _possessive_candidates(text: str, offsets: list[int]) -> list[int]:
+def _possessive_candidates(text: str, ends: list[int]) -> list[int]:
     """The words a possessive may end (see ``_possessive``): those ending two characters
     after an apostrophe ("Kyiv's") or right before one ("Belarus'"). Found from the few
     apostrophes, not by asking every word."""
-    ends = offsets[2::2]
     out: set[int] = set()
     for match in _APOSTROPHE.finditer(text):
         pos = match.start()
@@ -86,17 +103,20 @@ def _possessive_candidates(text: str, offsets: list[int]) -> list[int]:
     return sorted(out)
 
 
-def _possessive(text: str, tok: Token) -> Token:
-    """``tok``, a word ending in "s", as a possessive when it is one ("Kyiv's", "Belarus'")."""
-    if len(tok.text) > 2 and tok.text[-2] in _APOSTROPHES:  # "Kyiv's"
-        word = tok.text[:-2]
-        return _new_token((word, tok.start, tok.end - 2, True, word[0].isupper(), word.lower()))
+def _possessive(text: str, toks: Tokens, k: int) -> None:
+    """Makes word ``k``, ending in "s", a possessive when it is one ("Kyiv's", "Belarus'")."""
+    word = toks.text[k]
+    if len(word) > 2 and word[-2] in _APOSTROPHES:  # "Kyiv's"
+        word = word[:-2]
+        toks.text[k], toks.end[k], toks.possessive[k] = word, toks.end[k] - 2, True
+        toks.capitalised[k], toks.lower[k] = word[0].isupper(), word.lower()
+        return
     # "Belarus' border": an apostrophe after a final s, not followed by a letter ("" is in any
     # string, so the end of the text is ruled out first)
-    after = text[tok.end:tok.end + 1]
-    if after and after in _APOSTROPHES and not text[tok.end + 1:tok.end + 2].isalpha():
-        return tok._replace(possessive=True)
-    return tok
+    end = toks.end[k]
+    after = text[end:end + 1]
+    if after and after in _APOSTROPHES and not text[end + 1:end + 2].isalpha():
+        toks.possessive[k] = True
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
