@@ -483,6 +483,22 @@ def test_tokens_carry_offsets_case_and_possessives():
     assert tokenize("") == [] and tokenize(" , ") == []
 
 
+def test_words_are_the_same_with_and_without_letters_beyond_ascii():
+    # a text whose letters and digits are all ASCII is split with ranges, any other with
+    # Unicode classes: the words must not depend on which
+    from sitrep.geo import tokens
+
+    paths = set()
+    for text in ("Kyiv’s “west” – 2,5 km, x_y 3.5 £4 Kyiv´s don't Belarus' ´s", "naïve café",
+                 "Київ ² Ⅻ ٣ 12,5 Chasiv-Yar's", "Bohdanʼs", "x_y_z 3,5.6 -a- a-b's"):
+        ascii_words = text.isascii() or tokens._WIDE_WORD_CHAR.search(text) is None
+        paths.add(ascii_words)
+        if ascii_words:
+            assert tokens._ASCII_WORD.split(text) == tokens._WORD.split(text)
+        assert tokens.split_words(text).gaps == tokens._WORD.split(text)[2::2]
+    assert paths == {True, False}
+
+
 def test_sentences_end_at_punctuation_before_a_capital_or_at_line_breaks():
     text = "Shelling hit Kyiv. Then St. Petersburg! \"Quiet\" now.\n\nSumy next"
     parts = [text[a:b] for a, b in sentences(text)]

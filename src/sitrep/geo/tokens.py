@@ -16,6 +16,11 @@ from sitrep.geo import lexicon
 
 # a word, captured: ``split`` then hands back the gaps and the words in turn
 _WORD = re.compile(r"([^\W\d_]+(?:[-'’ʼ´][^\W\d_]+)*|\d+(?:[.,]\d+)*)")
+# ``_WORD`` for a text with no letter or digit beyond ASCII (most news: its other characters
+# are quotes and dashes), where its letters are [a-zA-Z] and its digits [0-9]: the same
+# words, found in about half the time (ranges cost the engine less than Unicode categories)
+_ASCII_WORD = re.compile(r"([a-zA-Z]+(?:[-'’ʼ´][a-zA-Z]+)*|[0-9]+(?:[.,][0-9]+)*)")
+_WIDE_WORD_CHAR = re.compile(r"[^\x00-\x7f\W]")  # a letter, digit or "_" beyond ASCII
 _APOSTROPHES = "'’ʼ"
 _APOSTROPHE = re.compile(f"[{_APOSTROPHES}]")
 _START = itemgetter(0)  # a span's start
@@ -76,7 +81,8 @@ def split_words(text: str) -> Tokens:
     Built by C-level maps (a text has thousands of words): one split gives the words and
     the gaps between them, their lengths the offsets; the few words ending in "s" are then
     checked for a possessive."""
-    parts = _WORD.split(text)  # gap, word, gap, word, ..., gap
+    ascii_words = text.isascii() or _WIDE_WORD_CHAR.search(text) is None
+    parts = (_ASCII_WORD if ascii_words else _WORD).split(text)  # gap, word, ..., gap
     offsets = list(accumulate(map(len, parts), initial=0))
     words = parts[1::2]
     ends = offsets[2::2]
