@@ -57,12 +57,11 @@ def links(text: str, toks: Tokens) -> list[bool]:
     """For each token, whether it is ``joined`` to the next (False for the last): worked out
     once per text, as the words around every name are read from it many times over.
     ``toks.gaps``: the text after each word, which is what lies between two tokens unless
-    the first is a possessive. Most gaps are one space: the few others, and the
-    possessives, are looked at one by one."""
+    the first is a possessive. A text has a few kinds of gap (" ", ", ", ". "), each
+    matched once; the possessives are looked at one by one."""
     gaps = toks.gaps
-    out = list(map(" ".__eq__, gaps))
-    for k in compress(count(), map(" ".__ne__, gaps)):
-        out[k] = _SPACE_ONLY.fullmatch(gaps[k]) is not None
+    joins = {gap: _SPACE_ONLY.fullmatch(gap) is not None for gap in set(gaps)}
+    out = list(map(joins.__getitem__, gaps))
     last = len(toks) - 1
     for k in compress(count(), toks.possessive):
         if k < last:
