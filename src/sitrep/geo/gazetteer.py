@@ -204,9 +204,11 @@ class Gazetteer:
             "SELECT s.key, s.place FROM skel s WHERE s.skey = ?", (skey,)).fetchall()
         scores: dict[int, float] = {}
         # ``similar``, scored in C (the build stored the forms folded); the cutoff a point
-        # low, so that only the test below decides, as a per-form ``fuzz.ratio`` did
+        # low (rapidfuzz takes 0-100), so that only the test below decides, as a per-form
+        # ``fuzz.ratio`` did
+        cutoff = min(max(minimum - 1.0, 0.0), 100.0)
         hits = process.extract_iter(fold(name), [key for key, _ in rows], scorer=fuzz.ratio,
-                                    score_cutoff=minimum - 1.0)
+                                    score_cutoff=cutoff)
         for _, score, at in hits:
             place = rows[at][1]
             if score >= minimum and (place not in scores or scores[place] < score):
