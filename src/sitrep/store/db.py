@@ -5,7 +5,7 @@ import os
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, ContextManager, Iterator
 
 import sqlalchemy as sa
 
@@ -95,23 +95,21 @@ class Store:
             finally:
                 self._local.held = None
 
-    @contextmanager
-    def _reading(self) -> Iterator[sa.Connection]:
-        held = getattr(self._local, "held", None)
-        if held is not None:
-            yield held
-            return
-        with self.engine.connect() as conn:
-            yield conn
+    def _reading(self) -> ContextManager[sa.Connection]:
+        return self._held_or(self.engine.connect)
+
+    def _writing(self) -> ContextManager[sa.Connection]:
+        """A transaction of its own, or the one ``together`` holds open."""
+        return self._held_or(self.engine.begin)
 
     @contextmanager
-    def _writing(self) -> Iterator[sa.Connection]:
-        """A transaction of its own, or the one ``together`` holds open."""
+    def _held_or(self, own: Callable[[], ContextManager[sa.Connection]]) -> Iterator[sa.Connection]:
+        """The connection ``together`` holds on this thread, else one of ``own``'s."""
         held = getattr(self._local, "held", None)
         if held is not None:
             yield held
             return
-        with self.engine.begin() as conn:
+        with own() as conn:
             yield conn
 
     @property
