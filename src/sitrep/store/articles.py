@@ -112,7 +112,7 @@ def insert_many(conn: sa.Connection, news: list[NewArticle]) -> None:
     insert_signatures(conn, [(n.article.id, n.signature, n.buckets) for n in news])
     latest = {storable(n.article.source): (n.digest, n.article.id) for n in news}  # a source read twice: its last text
     execute_many(conn, _FORGET_SOURCE, [{"source": s} for s in latest])
-    execute_many(conn, sources.insert(), [{"source": s, "digest": d, "article_id": a} for s, (d, a) in latest.items()])
+    execute_many(conn, _INSERT_SOURCES, [{"source": s, "digest": d, "article_id": a} for s, (d, a) in latest.items()])
 
 
 def insert_signatures(conn: sa.Connection, signed: list[tuple[str, bytes, tuple[tuple[int, str], ...]]]) -> None:
@@ -127,7 +127,8 @@ def insert_signatures(conn: sa.Connection, signed: list[tuple[str, bytes, tuple[
 _INSERT_ARTICLES = articles.insert().values(
     seq=sa.select(sa.func.coalesce(sa.func.max(articles.c.seq), 0)).scalar_subquery() + sa.bindparam("k")
 ).returning(articles.c.seq)
-_INSERT_BANDS = signature_bands.insert()  # one object: plain.execute_many compiles it once
+# one object each: plain.execute_many compiles a statement once
+_INSERT_BANDS, _INSERT_SOURCES = signature_bands.insert(), sources.insert()
 _FORGET_SOURCE = sources.delete().where(sources.c.source == sa.bindparam("source"))
 
 
