@@ -29,3 +29,21 @@ def test_two_dask_workers_store_what_one_process_stores(corpus, tmp_path):
     assert (one.new, one.mentions, one.events) == (two.new, two.mentions, two.events)
     assert one.mentions > 0
     assert _contents(alone) == _contents(spread)
+
+
+def _malloc_trim_setting() -> str | None:
+    import os
+    return os.environ.get("MALLOC_TRIM_THRESHOLD_")
+
+
+@pytest.mark.slow
+def test_local_workers_keep_glibc_adaptive_malloc(monkeypatch):
+    # Dask's default sets MALLOC_TRIM_THRESHOLD_ for its workers, which made every numpy buffer
+    # of a MinHash a fresh mapping (twice the signing time); ours leave glibc's defaults
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
+    local, client = service._start_local(1)
+    try:
+        assert list(client.run(_malloc_trim_setting).values()) == [None]
+    finally:
+        client.close()
+        local.close()

@@ -77,12 +77,16 @@ def _local_cluster(workers: int):
 # do not have. The workers' sampling profiler walked the stack every 10 ms (~8 % of an ingest's
 # wall time on 2 cores); the rest, ticks every 20 ms, system and memory monitors and work
 # stealing, cost an idle 2-worker cluster 0.12 s of CPU a second (0.02 s with these settings).
+# Dask starts workers with MALLOC_TRIM_THRESHOLD_=65536, which turns off glibc's adaptive mmap
+# threshold: every buffer over 128 KB (each MinHash's numpy arrays) was mapped and faulted in
+# afresh, ~400 page faults an article, and signing took twice as long as in this process.
 _QUIET_CLUSTER = {
     "distributed.worker.profile.enabled": False,
     "distributed.admin.tick.interval": "1s",
     "distributed.admin.system-monitor.interval": "5s",
     "distributed.worker.memory.monitor-interval": "1s",
     "distributed.scheduler.work-stealing": False,  # one thread a worker, tasks queued at the scheduler
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,  # None: not set
 }
 
 
