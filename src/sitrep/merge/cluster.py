@@ -9,29 +9,40 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from sitrep.merge.match import Verdict, judge, possible, target_countries
+from sitrep.merge.match import SIDES, Report, Verdict, judge_report, possible, sides_clash
 from sitrep.store.events import LONGEST, date_span
 
 PRECISE = {"day": 0, "range": 1, "month": 2, "unknown": 3}
 WINDOW_DAYS = 2  # as far as the store's candidate query looks
+INDEXED = ("admin1", "country")  # the location fields the index looks clusters up by
 
 
 @dataclass(eq=False)  # one cluster is itself only: index buckets remove it by identity
 class Cluster:
     event: dict  # type, subtype, date, date_precision
     members: list[dict] = field(default_factory=list)
+    reports: list[Report] = field(default_factory=list)  # of its members, as judge compares them
     verdicts: dict[str, Verdict] = field(default_factory=dict)  # mention id -> how it joined
     id: str | None = None
     order: int = 0  # when it was founded: ties are settled by it, never by memory or hashing
     # of its members, kept as they join: a placement asks them of every cluster near a mention
     articles: set[str] = field(default_factory=set)
     countries: set[str | None] = field(default_factory=set)  # match.target_countries
+    sides: dict[str, set[str]] = field(default_factory=lambda: {key: set() for key in SIDES})  # match.named_sides
+    keys: dict[str, set[str]] = field(default_factory=lambda: {f: set() for f in INDEXED})  # _keys, for the index
 
-    def add(self, m: dict, verdict: Verdict) -> None:
+    def add(self, r: Report, verdict: Verdict) -> None:
+        m = r.mention
         self.members.append(m)
+        self.reports.append(r)
         self.verdicts[m["id"]] = verdict
         self.articles.add(m["article_id"])
-        self.countries |= target_countries(m)
+        self.countries |= r.places.countries
+        for key in SIDES:
+            if m[key]:
+                self.sides[key].add(m[key])
+        for f in INDEXED:
+            self.keys[f] |= _keys(m, f)
         redated = better_date(self.event, m)
         if redated:
             self.event.update(date=m["date"], date_precision=m["date_precision"])
@@ -78,9 +89,9 @@ class Index:
         for bucket in self._where.pop(id(c), []):
             bucket.discard(c)
         kind, span = c.event["type"], date_span(c.event["date"])
-        regions = set().union(*(_keys(x, "admin1") for x in c.members))
+        regions = c.keys["admin1"]
         buckets = [self.by_place[(kind, "admin1", k)] for k in regions]
-        buckets += [self.by_place[(kind, "country", k)] for k in set().union(*(_keys(x, "country") for x in c.members))]
+        buckets += [self.by_place[(kind, "country", k)] for k in c.keys["country"]]
         if not c.event["date"]:
             buckets += [self.undated[(kind, k)] for k in regions]
         if span is not None and span[1] - span[0] <= LONGEST:
@@ -120,23 +131,25 @@ class Placer:
         return self.clusters
 
     def place(self, m: dict) -> None:
-        best = self._best(m)
+        r = Report.of(m)
+        best = self._best(r)
         if best is None:
             best = (Cluster(event={k: m[k] for k in ("type", "subtype", "date", "date_precision")},
                             order=len(self.clusters)), Verdict(1.0, "founded the event"))
             self.clusters.append(best[0])
-        best[0].add(m, best[1])
+        best[0].add(r, best[1])
         self.index.put(best[0])
 
-    def _best(self, m: dict) -> tuple[Cluster, Verdict] | None:
-        bar, countries = self.barred(m), target_countries(m)
+    def _best(self, r: Report) -> tuple[Cluster, Verdict] | None:
+        m = r.mention
+        bar, countries = self.barred(m), r.places.countries
         best: tuple[Cluster, Verdict] | None = None
         for c in self.index.near(m):
             if m["article_id"] in c.articles or (bar and not bar.isdisjoint(c.verdicts)):
                 continue  # one article reports one event once: its other mentions are other events
-            if countries.isdisjoint(c.countries) or not possible(m, c.event):
-                continue  # judge would refuse it: no place in common, or dates too far apart
-            verdict = judge(m, c.event, c.members)
+            if countries.isdisjoint(c.countries) or not possible(m, c.event) or sides_clash(m, c.sides):
+                continue  # judge would refuse it: no place in common, dates too far apart, other sides
+            verdict = judge_report(r, c.event, c.reports)
             if verdict and (best is None or verdict.score > best[1].score):
                 best = (c, verdict)
         return best
