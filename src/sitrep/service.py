@@ -47,7 +47,7 @@ def ingest(store: Store, paths: Iterable[str], hooks: pipeline.Hooks = pipeline.
         with _remote_client(cluster) as client:
             depth = 2 * max(1, len(client.scheduler_info()["workers"]))
             return pipeline.ingest(paths, store, hooks=hooks, executor=client, depth=depth)
-    with _local_cluster(workers or 1) as executor:
+    with _Local(workers or 1) as executor:
         return pipeline.ingest(paths, store, hooks=hooks, executor=executor, depth=2 * max(1, workers or 1),
                                on_prepared=executor.close_soon)  # the cluster goes while the merge runs
 
@@ -59,18 +59,6 @@ def _remote_client(cluster: str):
     logging.getLogger("distributed").setLevel(logging.WARNING)  # its INFO chatter is not ours
     with Client(cluster) as client:
         yield client
-
-
-@contextmanager
-def _local_cluster(workers: int):
-    """A local cluster started in the background: the first batches are read and cleaned while
-    its worker processes start (seconds) and go out as soon as it is up."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        starting = _Starting(pool.submit(_start_local, workers), pool)
-        try:
-            yield starting
-        finally:
-            starting.close()
 
 
 # What a local cluster does on its own clock, for dashboards and clusters of many machines we
@@ -105,67 +93,41 @@ def _start_local(workers: int):
         raise
 
 
-class _Starting:
-    """A Dask client still starting, as an executor: work submitted before it is up waits, in
-    order, and is sent when it is (at the next submit, or when a result is asked for). A result
-    asked for before the cluster is up is computed here instead of waiting idle for it
-    (starting worker processes takes seconds)."""
+class _Local:
+    """A local cluster and its client, as an executor; up before the first batch goes out. The
+    ingesting process waits for it (~2 s) rather than analysing the first batches itself
+    meanwhile: that work shared the GIL with the cluster's start and delayed the workers by as
+    much again. ``close_soon`` closes it in the background once nothing more will be submitted
+    (the merge runs meanwhile); leaving the ``with`` block waits for that."""
 
-    def __init__(self, started: Future, pool: ThreadPoolExecutor) -> None:
-        self._started, self._pool = started, pool
-        self._waiting: list[_Deferred] = []
+    def __init__(self, workers: int) -> None:
+        self.cluster, self.client = _start_local(workers)
+        self._pool = ThreadPoolExecutor(max_workers=1)
         self._closing: Future | None = None
 
-    def submit(self, fn, *args, **kwargs) -> _Deferred:
-        job = _Deferred(self, fn, args, kwargs)
-        self._waiting.append(job)
-        if self._started.done():
-            self.send()
-        return job
+    def __enter__(self) -> _Local:
+        return self
 
-    def send(self) -> None:
-        """Send what waits (blocks until the cluster is up)."""
-        client = self._started.result()[1]
-        waiting, self._waiting = self._waiting, []
-        for job in waiting:
-            if job.future is None:
-                job.future = client.submit(job.fn, *job.args, **job.kwargs)
+    def __exit__(self, *exc) -> None:
+        self.close()
 
-    def started(self) -> bool:
-        return self._started.done()
+    def submit(self, fn, *args, **kwargs):
+        return self.client.submit(fn, *args, **kwargs)
 
     def close_soon(self) -> None:
-        """Close in the background (nothing more will be submitted); ``close`` waits for it."""
         if self._closing is None:
             self._closing = self._pool.submit(self._close)
 
     def close(self) -> None:
         self.close_soon()
-        self._closing.result()
+        try:
+            self._closing.result()
+        finally:
+            self._pool.shutdown()
 
     def _close(self) -> None:
-        if not self._started.done() and not self._started.cancel():
-            self._started.exception()  # wait for the start, to close what it started
-        if self._started.done() and not self._started.cancelled() and self._started.exception() is None:
-            local, client = self._started.result()
-            client.close()
-            local.close()
-
-
-class _Deferred:
-    """A task for a ``_Starting`` client, shaped like a Dask future; ``kwargs`` are the
-    client's options for it (``pure``), not the function's."""
-
-    def __init__(self, owner: _Starting, fn, args: tuple, kwargs: dict) -> None:
-        self.owner, self.fn, self.args, self.kwargs = owner, fn, args, kwargs
-        self.future = None
-
-    def result(self):
-        if self.future is None and not self.owner.started():
-            self.future = pipeline.Done(self.fn(*self.args))
-        if self.future is None:
-            self.owner.send()
-        return self.future.result()
+        self.client.close()
+        self.cluster.close()
 
 
 def iter_export(store: Store, what: str) -> Iterable[dict]:
