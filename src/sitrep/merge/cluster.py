@@ -27,7 +27,8 @@ class Cluster:
     order: int = 0  # when it was founded: ties are settled by it, never by memory or hashing
     # of its members, kept as they join: a placement asks them of every cluster near a mention
     articles: set[str] = field(default_factory=set)
-    countries: set[str | None] = field(default_factory=set)  # match.target_countries
+    # countries of their target places (Places.countries): every place score needs one in common
+    countries: set[str | None] = field(default_factory=set)
     sides: dict[str, set[str]] = field(default_factory=lambda: {key: set() for key in SIDES})  # match.named_sides
     keys: dict[str, set[str]] = field(default_factory=lambda: {f: set() for f in INDEXED})  # _keys, for the index
 

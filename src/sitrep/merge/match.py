@@ -61,14 +61,9 @@ def _tolerance(m: dict, e_source: Callable[[], str | None], wide: bool) -> int:
     return 0 if wide else 1
 
 
-def dates_fit(m: dict, e: dict) -> bool | None:
-    """True/False when both are dated, None when one of them is not."""
-    return _dates_fit(m, e["date"], lambda: e.get("date_source"),
-                      all(loc["precision"] == "country" for loc in _targets(m)))
-
-
 def _dates_fit(m: dict, e_date: str | None, e_source: Callable[[], str | None], wide: bool) -> bool | None:
-    """``dates_fit``; the event's date source is asked only when it matters (``_tolerance``)."""
+    """True/False when both are dated, None when one of them is not; the event's date source is
+    asked only when it matters (``_tolerance``)."""
     a, b = _interval(m["date"]), _interval(e_date)
     if a is None or b is None:
         return None
@@ -167,20 +162,9 @@ def _specific(places: list[dict]) -> list[dict]:
     return below or places
 
 
-def target_countries(m: dict) -> set[str | None]:
-    """The countries of a report's places as ``judge`` compares them: every place score needs
-    a country in common, so a mention is never joined to an event none of whose members' sets
-    meets its own."""
-    return {loc["country"] for loc in _specific(_targets(m))}
-
-
-def places_fit(m: dict, e_places: list[dict], event_type: str) -> tuple[float, str]:
-    score, why = _fit(Places.of(_targets(m)), Places.of(e_places), event_type)
-    return score, _say(why)
-
-
 def _fit(mine: Places, theirs: Places, event_type: str) -> tuple[float, Why]:
-    """``places_fit`` of a report's specific target places and an event's."""
+    """How well a report's specific target places fit another's: the best pair's score, less
+    when few of the places are shared."""
     if not mine.items or not theirs.items:
         return 0.0, ("no place to compare",)
     if event_type in ("attack", "incursion") and mine.country_only != theirs.country_only:
@@ -237,6 +221,7 @@ _NONE: frozenset = frozenset()
 def _kept(items: Iterable) -> frozenset:
     """A set a report keeps; most are empty, and share one: fewer objects for the collector."""
     return frozenset(items) or _NONE
+
 
 SIDES = ("initiator", "target")
 
