@@ -126,8 +126,10 @@ class _Local:
             self._pool.shutdown()
 
     def _close(self) -> None:
-        self.client.close()
-        self.cluster.close()
+        try:
+            self.client.close()
+        finally:
+            self.cluster.close()  # its worker processes go even if the client's close failed
 
 
 def iter_export(store: Store, what: str) -> Iterable[dict]:
